@@ -1,0 +1,53 @@
+import { Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown, Inject } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
+import { ApplicationErrorFilter } from './graphql/application-error.filter.js';
+import { createErrorFormatter } from './graphql/error-formatter.js';
+import { EventLogResolver } from './graphql/event-log.resolver.js';
+import { JsonScalar } from './graphql/json.scalar.js';
+import { INFRASTRUCTURE } from './graphql/tokens.js';
+import type { Infrastructure } from './infrastructure.js';
+import { projectPath } from './shared/project-root.js';
+
+const logger = new Logger('GraphQL');
+
+/** Starts the projection runner with the app and closes every connection when it stops. */
+class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(@Inject(INFRASTRUCTURE) private readonly infrastructure: Infrastructure) {}
+
+  onApplicationBootstrap(): void {
+    this.infrastructure.projections.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.infrastructure.close();
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(infrastructure: Infrastructure): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        GraphQLModule.forRoot<MercuriusDriverConfig>({
+          driver: MercuriusDriver,
+          typePaths: [projectPath('schema/**/*.graphql')],
+          resolvers: { JSON: JsonScalar },
+          graphiql: false,
+          subscription: true,
+          errorFormatter: createErrorFormatter((reference, error) =>
+            logger.error(`internal error ${reference}`, error instanceof Error ? error.stack : String(error)),
+          ) as unknown as MercuriusDriverConfig['errorFormatter'],
+        }),
+      ],
+      providers: [
+        { provide: INFRASTRUCTURE, useValue: infrastructure },
+        { provide: APP_FILTER, useClass: ApplicationErrorFilter },
+        InfrastructureLifecycle,
+        EventLogResolver,
+      ],
+    };
+  }
+}

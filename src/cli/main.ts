@@ -1,0 +1,77 @@
+import 'reflect-metadata';
+import { ConfigurationError, loadConfiguration } from '../config/configuration.js';
+import { migrate } from '../database/migrate.js';
+import { startEmbeddedPostgres } from '../database/embedded-postgres.js';
+import { openInfrastructure } from '../infrastructure.js';
+import { verifyIntegrity } from '../integrity/verify-integrity.js';
+import { SEALING_PROJECTION } from '../integrity/sealing.projection.js';
+
+const USAGE = `usage:
+  npm run migrate                 apply the SQL migrations in migrations/
+  npm run rebuild -- <name|all>   empty a projection's tables and replay the log into them
+  npm run verify                  check every event's hash chain and the seal
+
+The database is DATABASE_URL, or the embedded server under DATA_DIR (default ./data).`;
+
+const log = (message: string) => console.error(message);
+
+function progress(label: string): (count: number) => void {
+  return (count) => process.stderr.write(`\r${label}: ${count} events`);
+}
+
+async function run(args: string[]): Promise<number> {
+  const [command, ...rest] = args;
+  const configuration = loadConfiguration(process.env, process.cwd());
+
+  if (command === 'migrate') {
+    const embedded = configuration.databaseUrl
+      ? undefined
+      : await startEmbeddedPostgres({ dataDirectory: configuration.dataDirectory, port: configuration.embeddedPostgresPort, log });
+    try {
+      const applied = await migrate(configuration.databaseUrl ?? embedded!.databaseUrl, log);
+      console.log(applied.length ? `applied ${applied.length} migration(s)` : 'the database is up to date');
+      return 0;
+    } finally {
+      await embedded?.stop();
+    }
+  }
+
+  if (command === 'rebuild' || command === 'verify') {
+    const infrastructure = await openInfrastructure(configuration, { log });
+    try {
+      if (command === 'verify') {
+        await infrastructure.projections.catchUp(SEALING_PROJECTION);
+        const report = await verifyIntegrity(infrastructure.store, infrastructure.pool, { onProgress: progress('verified') });
+        process.stderr.write('\n');
+        console.log(JSON.stringify({ ...report, firstBadPosition: report.firstBadPosition?.toString() ?? null }, null, 2));
+        return report.ok ? 0 : 2;
+      }
+      const target = rest[0];
+      const rebuildable = infrastructure.projections.names.filter((name) => name !== SEALING_PROJECTION);
+      if (!target || (target !== 'all' && !rebuildable.includes(target))) {
+        console.error(`rebuild needs a projection name or "all"; projections: ${rebuildable.join(', ')}`);
+        return 1;
+      }
+      for (const name of target === 'all' ? rebuildable : [target]) {
+        const started = Date.now();
+        const count = await infrastructure.projections.rebuild(name, progress(`rebuilding ${name}`));
+        process.stderr.write('\n');
+        console.log(`rebuilt ${name}: ${count} events in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      }
+      return 0;
+    } finally {
+      await infrastructure.close();
+    }
+  }
+
+  console.error(USAGE);
+  return 1;
+}
+
+run(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof ConfigurationError ? error.message : `failed: ${error instanceof Error ? error.message : error}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,82 @@
+import { shanghaiDate } from '../shared/business-date.js';
+import { deterministicUuid } from '../shared/deterministic-id.js';
+import { VersionConflictError } from '../shared/errors.js';
+import type { NewEvent, RecordedEvent } from '../event-store/event.js';
+import type { EventStore } from '../event-store/event-store.port.js';
+import type { Command, DecidedEvent, Decider } from './decider.js';
+
+export interface CommandResult {
+  streamId: string;
+  events: RecordedEvent[];
+  /** True when the command id had been handled before and this call appended nothing. */
+  replayed: boolean;
+}
+
+export interface CommandHandlerOptions {
+  /** Attempts after a version conflict before the conflict is returned to the caller. */
+  maxAttempts: number;
+}
+
+/**
+ * The write path: read the stream, fold `evolve`, `decide`, append with the expected revision.
+ * A version conflict re-reads and decides again, a bounded number of times.
+ */
+export class CommandHandler {
+  constructor(
+    private readonly store: EventStore,
+    private readonly options: CommandHandlerOptions = { maxAttempts: 5 },
+  ) {}
+
+  async handle<C extends Command, E extends DecidedEvent, S>(
+    decider: Decider<C, E, S>,
+    streamId: string,
+    command: C,
+  ): Promise<CommandResult> {
+    const { commandId } = command.metadata;
+    for (let attempt = 1; ; attempt += 1) {
+      const earlier = await this.store.readByCommandId(commandId);
+      if (earlier.length > 0) return { streamId: earlier[0].streamId, events: earlier, replayed: true };
+
+      const history = await this.store.readStream(streamId);
+      const state = history.reduce(
+        (current, event) =>
+          decider.evolve(current, {
+            type: event.type,
+            data: event.data,
+            effectiveAt: event.metadata.effectiveAt,
+            schemaVersion: event.schemaVersion,
+            ruleSetId: event.metadata.ruleSetId,
+          } as E),
+        decider.initialState(),
+      );
+      const decided = decider.decide(command, state);
+      if (decided.length === 0) return { streamId, events: [], replayed: false };
+
+      const expected = history.length === 0 ? 'no_stream' : history[history.length - 1].streamRevision;
+      try {
+        const result = await this.store.appendToStream(streamId, expected, this.toNewEvents(command, decided));
+        return { streamId, events: result.events, replayed: result.deduplicated };
+      } catch (error) {
+        if (!(error instanceof VersionConflictError) || attempt >= this.options.maxAttempts) throw error;
+      }
+    }
+  }
+
+  private toNewEvents(command: Command, decided: DecidedEvent[]): NewEvent[] {
+    const { commandId, actor, now } = command.metadata;
+    return decided.map((event, index) => ({
+      eventId: deterministicUuid('event', commandId, String(index)),
+      type: event.type,
+      schemaVersion: event.schemaVersion ?? 1,
+      data: event.data,
+      metadata: {
+        commandId,
+        actor,
+        correlationId: command.metadata.correlationId ?? commandId,
+        causationId: command.metadata.causationId ?? commandId,
+        effectiveAt: event.effectiveAt ?? shanghaiDate(now),
+        ...(event.ruleSetId ? { ruleSetId: event.ruleSetId } : {}),
+      },
+    }));
+  }
+}

@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import type { RecordedEvent } from './event.js';
+
+/** The previous hash of a stream's first event. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * Canonical JSON: object keys sorted by code unit, no insignificant white space, `undefined`
+ * members dropped. Two equal values always give the same bytes, whatever their key order.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      throw new TypeError(`cannot hash a non-finite number: ${value}`);
+    }
+    if (typeof value === 'bigint') return value.toString();
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) {
+    return `[${value.map((item) => canonicalJson(item === undefined ? null : item)).join(',')}]`;
+  }
+  const entries = Object.keys(value as Record<string, unknown>)
+    .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+  return `{${entries.join(',')}}`;
+}
+
+/** The fields an event's hash covers: everything but its place in the global order. */
+export type HashedEventContent = Pick<
+  RecordedEvent,
+  'streamId' | 'streamRevision' | 'eventId' | 'type' | 'schemaVersion' | 'data' | 'metadata' | 'recordedAt'
+>;
+
+export function eventHash(previousHash: string, event: HashedEventContent): string {
+  const content = canonicalJson({
+    streamId: event.streamId,
+    streamRevision: event.streamRevision,
+    eventId: event.eventId,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    data: event.data,
+    metadata: event.metadata,
+    recordedAt: event.recordedAt,
+  });
+  return createHash('sha256').update(previousHash, 'utf8').update('\n').update(content, 'utf8').digest('hex');
+}
+
+/** One link of the seal: the chain hash over the previous link and the event's own hash. */
+export function chainHash(previousChainHash: string, eventHashHex: string): string {
+  return createHash('sha256').update(previousChainHash, 'utf8').update('\n').update(eventHashHex, 'utf8').digest('hex');
+}

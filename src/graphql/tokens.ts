@@ -1,0 +1,2 @@
+/** Injection token of the wired Infrastructure. */
+export const INFRASTRUCTURE = Symbol('INFRASTRUCTURE');

@@ -1,0 +1,71 @@
+import pg from 'pg';
+import { readModelProjections } from '../projections/index.js';
+import { CommandHandler } from './command/command-handler.js';
+import type { Configuration } from './config/configuration.js';
+import { startEmbeddedPostgres, type EmbeddedServer } from './database/embedded-postgres.js';
+import { migrate } from './database/migrate.js';
+import { PostgresEventStore } from './event-store/postgres/postgres-event-store.js';
+import { sealingProjection } from './integrity/sealing.projection.js';
+import { fromPureProjection } from './projection/projection.js';
+import { ProjectionRunner } from './projection/projection-runner.js';
+
+/** Everything the service, the CLI and the benchmarks run on, wired once. */
+export interface Infrastructure {
+  databaseUrl: string;
+  pool: pg.Pool;
+  store: PostgresEventStore;
+  projections: ProjectionRunner;
+  commands: CommandHandler;
+  close(): Promise<void>;
+}
+
+export interface InfrastructureOptions {
+  log?: (message: string) => void;
+  poolSize?: number;
+}
+
+/** Connects to `DATABASE_URL` or starts the embedded server, migrates, and builds the components. */
+export async function openInfrastructure(
+  configuration: Pick<Configuration, 'databaseUrl' | 'dataDirectory' | 'embeddedPostgresPort'>,
+  options: InfrastructureOptions = {},
+): Promise<Infrastructure> {
+  const log = options.log ?? (() => undefined);
+  let embedded: EmbeddedServer | undefined;
+  let databaseUrl = configuration.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres({
+      dataDirectory: configuration.dataDirectory,
+      port: configuration.embeddedPostgresPort,
+      log,
+    });
+    databaseUrl = embedded.databaseUrl;
+  }
+  try {
+    await migrate(databaseUrl, log);
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
+  pool.on('error', (error) => log(`database connection lost: ${error.message}`));
+  const store = new PostgresEventStore(pool);
+  const projections = new ProjectionRunner(
+    pool,
+    store,
+    [sealingProjection, ...readModelProjections.map(fromPureProjection)],
+    { log },
+  );
+  return {
+    databaseUrl,
+    pool,
+    store,
+    projections,
+    commands: new CommandHandler(store),
+    async close() {
+      await projections.stop();
+      await store.close();
+      await pool.end();
+      await embedded?.stop();
+    },
+  };
+}

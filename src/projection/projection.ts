@@ -1,0 +1,45 @@
+import type pg from 'pg';
+import type { RecordedEvent } from '../event-store/event.js';
+
+/** A parameterised SQL statement produced by a pure projection handler. */
+export interface SqlStatement {
+  text: string;
+  values: unknown[];
+}
+
+/**
+ * A read model as a pure function from one event to SQL statements. Handlers must be idempotent
+ * in effect only through the runner: it applies each event exactly once, in global order.
+ */
+export interface PureProjection {
+  name: string;
+  /** Bump when the handler or its tables change: the runner then rebuilds from zero. */
+  version: number;
+  /** Tables the projection owns; a rebuild empties them. */
+  tables: string[];
+  handle(event: RecordedEvent): SqlStatement[];
+}
+
+/** What the runner drives: applies a batch inside the transaction that also moves the checkpoint. */
+export interface ProjectionDefinition {
+  name: string;
+  version: number;
+  /** Tables emptied by a rebuild; an empty list means the projection cannot be rebuilt (evidence). */
+  tables: string[];
+  apply(transaction: pg.PoolClient, events: RecordedEvent[]): Promise<void>;
+}
+
+export function fromPureProjection(projection: PureProjection): ProjectionDefinition {
+  return {
+    name: projection.name,
+    version: projection.version,
+    tables: projection.tables,
+    async apply(transaction, events) {
+      for (const event of events) {
+        for (const statement of projection.handle(event)) {
+          await transaction.query(statement.text, statement.values);
+        }
+      }
+    },
+  };
+}
