@@ -31,9 +31,8 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER events_append_only_rows BEFORE UPDATE OR DELETE ON events
-  FOR EACH ROW EXECUTE FUNCTION reject_log_change();
-CREATE TRIGGER events_append_only_truncate BEFORE TRUNCATE ON events
+-- Statement-level, so that even a change matching no row is refused.
+CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON events
   FOR EACH STATEMENT EXECUTE FUNCTION reject_log_change();
 REVOKE UPDATE, DELETE, TRUNCATE ON events FROM PUBLIC;
 
@@ -56,9 +55,7 @@ CREATE TABLE event_seal (
   chain_hash       text        NOT NULL,
   sealed_at        timestamptz NOT NULL DEFAULT now()
 );
-CREATE TRIGGER event_seal_append_only_rows BEFORE UPDATE OR DELETE ON event_seal
-  FOR EACH ROW EXECUTE FUNCTION reject_log_change();
-CREATE TRIGGER event_seal_append_only_truncate BEFORE TRUNCATE ON event_seal
+CREATE TRIGGER event_seal_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON event_seal
   FOR EACH STATEMENT EXECUTE FUNCTION reject_log_change();
 REVOKE UPDATE, DELETE, TRUNCATE ON event_seal FROM PUBLIC;
 

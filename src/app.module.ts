@@ -8,7 +8,7 @@ import { EventLogResolver } from './graphql/event-log.resolver.js';
 import { JsonScalar } from './graphql/json.scalar.js';
 import { INFRASTRUCTURE } from './graphql/tokens.js';
 import type { Infrastructure } from './infrastructure.js';
-import { projectPath } from './shared/project-root.js';
+import { projectPath } from './config/project-root.js';
 
 const logger = new Logger('GraphQL');
 

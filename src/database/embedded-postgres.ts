@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import exitHook from 'async-exit-hook';
@@ -90,6 +90,8 @@ export async function startEmbeddedPostgres(options: {
   }
 
   mkdirSync(options.dataDirectory, { recursive: true });
+  // Run as root, the server drops to the `postgres` user, which must be able to enter the folder.
+  if (process.getuid?.() === 0) chmodSync(options.dataDirectory, 0o755);
   const port = options.port ?? (await freePort());
   const server = new EmbeddedPostgres({
     databaseDir: clusterDirectory,

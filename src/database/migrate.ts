@@ -1,6 +1,6 @@
 import { runner } from 'node-pg-migrate';
 import pg from 'pg';
-import { projectPath } from '../shared/project-root.js';
+import { projectPath } from '../config/project-root.js';
 
 /** Applies the forward-only SQL migrations in `migrations/`; returns the names it ran. */
 export async function migrate(databaseUrl: string, log: (message: string) => void = () => undefined): Promise<string[]> {

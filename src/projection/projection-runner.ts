@@ -73,16 +73,15 @@ export class ProjectionRunner {
         await client.query('ROLLBACK');
         return { busy: true };
       }
-      const stored = await this.readCheckpoint(client, name);
+      let stored = await this.readCheckpoint(client, name);
       if (stored && stored.version !== definition.version) {
-        await this.reset(client, definition);
-        await client.query('COMMIT');
         this.options.log(`projection ${name}: version ${stored.version} → ${definition.version}, rebuilding from zero`);
-        return { applied: 0 };
+        await this.reset(client, definition);
+        stored = undefined;
       }
       const events = await this.store.readAll(stored?.position ?? START_OF_LOG, this.options.batchSize);
       if (events.length === 0) {
-        await client.query('ROLLBACK');
+        await client.query('COMMIT');
         return { applied: 0 };
       }
       await definition.apply(client, events);

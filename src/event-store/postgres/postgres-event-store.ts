@@ -4,7 +4,9 @@ import { eventHash, GENESIS_HASH } from '../event-hash.js';
 import type { LogPosition, NewEvent, RecordedEvent } from '../event.js';
 import type { AppendResult, EventStore, ExpectedRevision, ReadStreamOptions } from '../event-store.port.js';
 
-const EVENT_COLUMNS = `global_position, transaction_id::text AS transaction_id, stream_id, stream_revision, event_id,
+// The transaction id travels as text under another name: ORDER BY transaction_id must sort the
+// xid8 column, not a text alias of it ('997' > '1002' as text).
+const EVENT_COLUMNS = `global_position, transaction_id::text AS transaction_id_text, stream_id, stream_revision, event_id,
   type, schema_version, data, metadata, recorded_at, hash`;
 
 /** Rows below this horizon belong to finished transactions, so the global order before it is final. */
@@ -12,7 +14,7 @@ const READABLE = `transaction_id < pg_snapshot_xmin(pg_current_snapshot())`;
 
 interface EventRow {
   global_position: string;
-  transaction_id: string;
+  transaction_id_text: string;
   stream_id: string;
   stream_revision: string;
   event_id: string;
@@ -30,7 +32,7 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     streamId: row.stream_id,
     streamRevision: Number(row.stream_revision),
     globalPosition: BigInt(row.global_position),
-    position: { major: BigInt(row.transaction_id), minor: BigInt(row.global_position) },
+    position: { major: BigInt(row.transaction_id_text), minor: BigInt(row.global_position) },
     type: row.type,
     schemaVersion: row.schema_version,
     data: row.data,
@@ -59,10 +61,20 @@ export class PostgresEventStore implements EventStore {
   private listenerConnecting: Promise<void> | undefined;
   private readonly waiters = new Set<() => void>();
 
+  private readonly db: Pick<pg.Pool, 'query'>;
+  private readonly clock: () => Date;
+
+  /**
+   * `options.executor` runs the statements instead of the pool, e.g. a client inside a transaction
+   * the caller controls; notifications are still listened for on the pool.
+   */
   constructor(
     private readonly pool: pg.Pool,
-    private readonly clock: () => Date = () => new Date(),
-  ) {}
+    options: { executor?: Pick<pg.PoolClient, 'query'>; clock?: () => Date } = {},
+  ) {
+    this.db = (options.executor as Pick<pg.Pool, 'query'> | undefined) ?? pool;
+    this.clock = options.clock ?? (() => new Date());
+  }
 
   async appendToStream(streamId: string, expected: ExpectedRevision, events: NewEvent[]): Promise<AppendResult> {
     if (events.length === 0) throw new ApplicationError('EMPTY_APPEND', `nothing to append to stream ${streamId}`);
@@ -73,7 +85,7 @@ export class PostgresEventStore implements EventStore {
     const earlier = await this.findAppended(streamId, ids);
     if (earlier) return earlier;
 
-    const head = await this.pool.query<{ stream_revision: string; hash: string }>(
+    const head = await this.db.query<{ stream_revision: string; hash: string }>(
       'SELECT stream_revision, hash FROM events WHERE stream_id = $1 ORDER BY stream_revision DESC LIMIT 1',
       [streamId],
     );
@@ -93,7 +105,7 @@ export class PostgresEventStore implements EventStore {
 
     let inserted: pg.QueryResult<{ global_position: string; transaction_id: string; event_id: string }>;
     try {
-      inserted = await this.pool.query(
+      inserted = await this.db.query(
         `INSERT INTO events (stream_id, stream_revision, event_id, command_id, type, schema_version, data, metadata,
                              recorded_at, effective_at, hash)
          SELECT $1, revision, event_id, command_id, type, schema_version, data, metadata, $9, effective_at, hash
@@ -152,7 +164,7 @@ export class PostgresEventStore implements EventStore {
     const earlier = await this.findAppended(streamId, ids);
     if (earlier) return earlier;
     if (expected === 'any') return this.appendToStream(streamId, expected, events);
-    const head = await this.pool.query<{ revision: string | null }>(
+    const head = await this.db.query<{ revision: string | null }>(
       'SELECT max(stream_revision) AS revision FROM events WHERE stream_id = $1',
       [streamId],
     );
@@ -161,7 +173,7 @@ export class PostgresEventStore implements EventStore {
 
   /** The original result of an append whose event ids are all in the log already. */
   private async findAppended(streamId: string, ids: string[]): Promise<AppendResult | undefined> {
-    const found = await this.pool.query<EventRow>(
+    const found = await this.db.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE event_id = ANY($1::uuid[]) ORDER BY stream_revision`,
       [ids],
     );
@@ -187,7 +199,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
-    const result = await this.pool.query<EventRow>(
+    const result = await this.db.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_revision >= $2
         ORDER BY stream_revision LIMIT $3`,
       [streamId, options.fromRevision ?? 0, options.maxCount ?? null],
@@ -196,7 +208,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readByCommandId(commandId: string): Promise<RecordedEvent[]> {
-    const result = await this.pool.query<EventRow>(
+    const result = await this.db.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE command_id = $1 ORDER BY transaction_id, global_position`,
       [commandId],
     );
@@ -204,7 +216,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readAll(after: LogPosition, maxCount: number): Promise<RecordedEvent[]> {
-    const result = await this.pool.query<EventRow>(
+    const result = await this.db.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM events
         WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint) AND ${READABLE}
         ORDER BY transaction_id, global_position LIMIT $3`,
@@ -214,7 +226,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async countAfter(after: LogPosition): Promise<number> {
-    const result = await this.pool.query<{ count: string }>(
+    const result = await this.db.query<{ count: string }>(
       `SELECT count(*) AS count FROM events
         WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint) AND ${READABLE}`,
       [after.major.toString(), after.minor.toString()],
@@ -223,7 +235,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async lastGlobalPosition(): Promise<bigint | null> {
-    const result = await this.pool.query<{ position: string | null }>(
+    const result = await this.db.query<{ position: string | null }>(
       'SELECT max(global_position) AS position FROM events',
     );
     return result.rows[0].position === null ? null : BigInt(result.rows[0].position);
@@ -231,7 +243,7 @@ export class PostgresEventStore implements EventStore {
 
   /** Age of the oldest transaction holding an id: readers cannot pass it until it ends. */
   async oldestOpenTransactionSeconds(): Promise<number> {
-    const result = await this.pool.query<{ seconds: number | null }>(
+    const result = await this.db.query<{ seconds: number | null }>(
       `SELECT extract(epoch FROM now() - min(xact_start))::float8 AS seconds
          FROM pg_stat_activity WHERE backend_xid IS NOT NULL`,
     );

@@ -1,0 +1,56 @@
+import { canonicalJson, chainHash, eventHash, GENESIS_HASH } from '../../src/event-store/event-hash.js';
+import { shanghaiDate } from '../../src/shared/business-date.js';
+import { deterministicUuid } from '../../src/shared/deterministic-id.js';
+
+const content = {
+  streamId: 'appraisal-org1.p1.2025Q1',
+  streamRevision: 0,
+  eventId: '3f2b7c1e-0000-4000-8000-000000000001',
+  type: 'ScoreRecorded',
+  schemaVersion: 1,
+  data: { points: 18, indicator: 'quality' },
+  metadata: {
+    commandId: 'c1',
+    actor: { id: 'a', role: 'RATER', organizationId: 'org1' },
+    correlationId: 'c1',
+    causationId: 'c1',
+    effectiveAt: '2025-04-01',
+  },
+  recordedAt: '2025-04-01T01:02:03.004Z',
+};
+
+describe('canonical bytes and hashes', () => {
+  it('serialises objects with sorted keys and no white space, whatever the key order', () => {
+    expect(canonicalJson({ b: 1, a: [true, null, { d: '等次', c: 2.5 }] })).toBe('{"a":[true,null,{"c":2.5,"d":"等次"}],"b":1}');
+    expect(canonicalJson({ a: 1, skip: undefined })).toBe('{"a":1}');
+  });
+
+  it('refuses numbers JSON cannot carry', () => {
+    expect(() => canonicalJson({ points: Number.NaN })).toThrow(/non-finite/);
+  });
+
+  it('hashes the same content to the same value and any change to another', () => {
+    const hash = eventHash(GENESIS_HASH, content);
+    expect(hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(eventHash(GENESIS_HASH, { ...content, data: { indicator: 'quality', points: 18 } })).toBe(hash);
+    expect(eventHash(GENESIS_HASH, { ...content, data: { ...content.data, points: 19 } })).not.toBe(hash);
+    expect(eventHash(hash, content)).not.toBe(hash);
+    expect(chainHash(GENESIS_HASH, hash)).not.toBe(chainHash(hash, GENESIS_HASH));
+  });
+});
+
+describe('business date and deterministic ids', () => {
+  it('gives the Asia/Shanghai date of an instant', () => {
+    expect(shanghaiDate('2025-04-07T15:59:59.999Z')).toBe('2025-04-07');
+    expect(shanghaiDate('2025-04-07T16:00:00.000Z')).toBe('2025-04-08');
+    expect(() => shanghaiDate('yesterday')).toThrow(/ISO 8601/);
+  });
+
+  it('makes the same UUID from the same parts, and a different one otherwise', () => {
+    const id = deterministicUuid('event', 'command-1', '0');
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(deterministicUuid('event', 'command-1', '0')).toBe(id);
+    expect(deterministicUuid('event', 'command-1', '1')).not.toBe(id);
+    expect(deterministicUuid('event', 'command-10', '')).not.toBe(deterministicUuid('event', 'command-1', '0'));
+  });
+});

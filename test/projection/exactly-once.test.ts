@@ -1,0 +1,115 @@
+import { auditTrailProjection } from '../../projections/audit-trail.projection.js';
+import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
+import { sealingProjection } from '../../src/integrity/sealing.projection.js';
+import { fromPureProjection, type ProjectionDefinition } from '../../src/projection/projection.js';
+import { ProjectionRunner } from '../../src/projection/projection-runner.js';
+import { fillLog } from '../support/fill-log.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+const EVENTS = 100;
+const BATCH = 30;
+
+let database: TestDatabase;
+let store: PostgresEventStore;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  store = new PostgresEventStore(database.pool);
+  await fillLog(store, EVENTS);
+});
+afterAll(async () => {
+  await store.close();
+  await database.drop();
+});
+
+const auditTrail = fromPureProjection(auditTrailProjection);
+
+/** The audit trail, but the apply of one batch dies after writing part of it. */
+function crashingOnce(afterEvents: number): ProjectionDefinition {
+  let applied = 0;
+  let crashed = false;
+  return {
+    ...auditTrail,
+    async apply(transaction, events) {
+      for (const event of events) {
+        if (!crashed && applied === afterEvents) {
+          crashed = true;
+          throw new Error('simulated crash in the middle of a batch');
+        }
+        await auditTrail.apply(transaction, [event]);
+        applied += 1;
+      }
+    },
+  };
+}
+
+async function auditRows(): Promise<unknown[]> {
+  const result = await database.pool.query('SELECT * FROM audit_trail ORDER BY global_position');
+  return result.rows;
+}
+
+describe('projection runner', () => {
+  it('a crash in the middle of a batch loses nothing and applies nothing twice; the result equals a rebuild', async () => {
+    const crashing = new ProjectionRunner(database.pool, store, [crashingOnce(BATCH + 15)], { batchSize: BATCH });
+    await expect(crashing.catchUp('audit_trail')).rejects.toThrow(/simulated crash/);
+
+    // The first batch committed with its checkpoint; nothing of the second one did.
+    expect(await auditRows()).toHaveLength(BATCH);
+    const [status] = await crashing.status();
+    expect(status.lag).toBe(EVENTS - BATCH);
+
+    const restarted = new ProjectionRunner(database.pool, store, [auditTrail], { batchSize: BATCH });
+    expect(await restarted.catchUp('audit_trail')).toBe(EVENTS - BATCH);
+    const live = await auditRows();
+    expect(live).toHaveLength(EVENTS);
+
+    expect(await restarted.rebuild('audit_trail')).toBe(EVENTS);
+    expect(await auditRows()).toEqual(live);
+    expect((await restarted.status())[0].lag).toBe(0);
+  });
+
+  it('lets only one runner apply a batch of a projection at a time', async () => {
+    let applying!: () => void;
+    let release!: () => void;
+    const firstIsApplying = new Promise<void>((resolve) => (applying = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const slow: ProjectionDefinition = {
+      ...auditTrail,
+      async apply(transaction, events) {
+        applying();
+        await released;
+        await auditTrail.apply(transaction, events);
+      },
+    };
+    const runnerA = new ProjectionRunner(database.pool, store, [slow]);
+    const runnerB = new ProjectionRunner(database.pool, store, [auditTrail]);
+    await runnerB.catchUp('audit_trail');
+    await fillLog(store, 3, 1, '2025Q2');
+
+    const batchA = runnerA.runBatch('audit_trail');
+    await firstIsApplying;
+    expect(await runnerB.runBatch('audit_trail')).toEqual({ busy: true });
+    release();
+    expect(await batchA).toEqual({ applied: 3 });
+    expect(await runnerB.runBatch('audit_trail')).toEqual({ applied: 0 });
+  });
+
+  it('rebuilds from zero when the projection version changes', async () => {
+    const runner = new ProjectionRunner(database.pool, store, [auditTrail]);
+    await runner.catchUp('audit_trail');
+    const before = await auditRows();
+    // A damaged read model: only a rebuild from zero brings the row back.
+    await database.pool.query('DELETE FROM audit_trail WHERE global_position = (SELECT min(global_position) FROM audit_trail)');
+
+    const next = new ProjectionRunner(database.pool, store, [{ ...auditTrail, version: auditTrail.version + 1 }]);
+    await next.catchUp('audit_trail');
+    expect(await auditRows()).toEqual(before);
+    const checkpoint = await database.pool.query('SELECT version FROM projection_checkpoint WHERE name = $1', ['audit_trail']);
+    expect(checkpoint.rows[0].version).toBe(auditTrail.version + 1);
+  });
+
+  it('refuses to rebuild the seal, which is evidence', async () => {
+    const runner = new ProjectionRunner(database.pool, store, [sealingProjection]);
+    await expect(runner.rebuild('event_seal')).rejects.toThrow(/cannot be rebuilt/);
+  });
+});
