@@ -3,6 +3,7 @@ import { readModelProjections } from '../projections/index.js';
 import { CommandHandler } from './command/command-handler.js';
 import type { Configuration } from './config/configuration.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from './database/embedded-postgres.js';
+import { endPool } from './database/end-pool.js';
 import { migrate } from './database/migrate.js';
 import { PostgresEventStore } from './event-store/postgres/postgres-event-store.js';
 import { sealingProjection } from './integrity/sealing.projection.js';
@@ -64,7 +65,7 @@ export async function openInfrastructure(
     async close() {
       await projections.stop();
       await store.close();
-      await pool.end();
+      await endPool(pool);
       await embedded?.stop();
     },
   };

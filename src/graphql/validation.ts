@@ -2,25 +2,24 @@ import { ValidationPipe } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
 import { ValidationFailedError, type FieldViolation } from '../shared/errors.js';
 
-/** Constraint names whose arguments describe what the field accepts. */
+/** What the field accepts, as its decorators state it with `context: { allowed }`. */
 function allowedValues(error: ValidationError): string | undefined {
-  const parts: string[] = [];
-  const metadata = (error as ValidationError & { contexts?: Record<string, { allowed?: string }> }).contexts ?? {};
-  for (const context of Object.values(metadata)) {
-    if (context?.allowed) parts.push(context.allowed);
-  }
-  return parts.length > 0 ? parts.join('; ') : undefined;
+  const stated = Object.values(error.contexts ?? {})
+    .map((context: { allowed?: string }) => context?.allowed)
+    .filter((allowed): allowed is string => Boolean(allowed));
+  return stated.length > 0 ? [...new Set(stated)].join('; ') : undefined;
 }
 
 function toViolations(errors: ValidationError[], prefix = ''): FieldViolation[] {
   return errors.flatMap((error) => {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
+    const allowed = allowedValues(error);
     const own: FieldViolation[] = error.constraints
       ? [
           {
             field,
             constraints: Object.entries(error.constraints).map(([name, message]) => ({ name, message })),
-            ...(allowedValues(error) ? { allowed: allowedValues(error) } : {}),
+            ...(allowed ? { allowed } : {}),
           },
         ]
       : [];

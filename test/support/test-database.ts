@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { endPool } from '../../src/database/end-pool.js';
 import { migrate } from '../../src/database/migrate.js';
 
 export interface TestDatabase {
@@ -31,7 +32,7 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
     url: url.toString(),
     pool,
     async drop() {
-      await pool.end();
+      await endPool(pool);
       const cleanup = new pg.Client({ connectionString: adminUrl() });
       await cleanup.connect();
       await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
