@@ -27,10 +27,11 @@ export class CommandHandler {
     private readonly options: CommandHandlerOptions = { maxAttempts: 5 },
   ) {}
 
-  async handle<C extends Command, E extends DecidedEvent, S>(
-    decider: Decider<C, E, S>,
+  async handle<C extends Command, E extends DecidedEvent, S, Context = void>(
+    decider: Decider<C, E, S, Context>,
     streamId: string,
     command: C,
+    context: Context,
   ): Promise<CommandResult> {
     const { commandId } = command.metadata;
     for (let attempt = 1; ; attempt += 1) {
@@ -49,7 +50,7 @@ export class CommandHandler {
           } as E),
         decider.initialState(),
       );
-      const decided = decider.decide(command, state);
+      const decided = decider.decide(command, state, context);
       if (decided.length === 0) return { streamId, events: [], replayed: false };
 
       const expected = history.length === 0 ? 'no_stream' : history[history.length - 1].streamRevision;

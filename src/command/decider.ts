@@ -27,9 +27,13 @@ export interface DecidedEvent<Type extends string = string, Data extends Record<
   ruleSetId?: string;
 }
 
-/** A stream's behaviour as three pure functions (decide, evolve, initialState). */
-export interface Decider<C extends Command, E extends DecidedEvent, S> {
-  decide(command: C, state: S): E[];
+/**
+ * A stream's behaviour as three pure functions (decide, evolve, initialState). `context` carries
+ * what a decision needs from outside the stream (rule set, calendar, other streams' state), loaded
+ * by the caller before deciding; deciders that need nothing ignore it.
+ */
+export interface Decider<C extends Command, E extends DecidedEvent, S, Context = void> {
+  decide(command: C, state: S, context: Context): E[];
   evolve(state: S, event: E): S;
   initialState(): S;
 }

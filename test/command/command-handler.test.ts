@@ -30,7 +30,7 @@ describe('command path', () => {
   it('stamps every event with ids, actor, correlation, causation and the Asia/Shanghai business date', async () => {
     const handler = new CommandHandler(store);
     const command = recordScore('quality', 18);
-    const result = await handler.handle(scoreSheetDecider, 'sheet-1', command);
+    const result = await handler.handle(scoreSheetDecider, 'sheet-1', command, undefined);
 
     expect(result.replayed).toBe(false);
     expect(result.events).toHaveLength(1);
@@ -45,8 +45,8 @@ describe('command path', () => {
 
   it('returns the domain error and appends nothing when decide rejects', async () => {
     const handler = new CommandHandler(store);
-    await handler.handle(scoreSheetDecider, 'sheet-2', recordScore('quality', 18));
-    await expect(handler.handle(scoreSheetDecider, 'sheet-2', recordScore('quality', 12))).rejects.toMatchObject({
+    await handler.handle(scoreSheetDecider, 'sheet-2', recordScore('quality', 18), undefined);
+    await expect(handler.handle(scoreSheetDecider, 'sheet-2', recordScore('quality', 12), undefined)).rejects.toMatchObject({
       code: 'SCORE.ALREADY_RECORDED',
     });
     expect(await store.readStream('sheet-2')).toHaveLength(1);
@@ -54,11 +54,11 @@ describe('command path', () => {
 
   it('two commands racing on one stream from the same revision: one wins, the other retries, nothing is lost', async () => {
     const handler = new CommandHandler(store);
-    await handler.handle(scoreSheetDecider, 'sheet-3', recordScore('attendance', 5));
+    await handler.handle(scoreSheetDecider, 'sheet-3', recordScore('attendance', 5), undefined);
 
     const results = await Promise.all([
-      handler.handle(scoreSheetDecider, 'sheet-3', recordScore('quality', 18)),
-      handler.handle(scoreSheetDecider, 'sheet-3', recordScore('efficiency', 9)),
+      handler.handle(scoreSheetDecider, 'sheet-3', recordScore('quality', 18), undefined),
+      handler.handle(scoreSheetDecider, 'sheet-3', recordScore('efficiency', 9), undefined),
     ]);
 
     const stream = await store.readStream('sheet-3');
@@ -70,7 +70,7 @@ describe('command path', () => {
   it('without retries the loser of the race gets VERSION_CONFLICT and its event is not written', async () => {
     const handler = new CommandHandler(store, { maxAttempts: 1 });
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 6 }, (_, index) => handler.handle(scoreSheetDecider, 'sheet-4', recordScore(`indicator-${index}`, index))),
+      Array.from({ length: 6 }, (_, index) => handler.handle(scoreSheetDecider, 'sheet-4', recordScore(`indicator-${index}`, index), undefined)),
     );
     const failures = outcomes.filter((outcome) => outcome.status === 'rejected');
     const successes = outcomes.filter((outcome) => outcome.status === 'fulfilled');
@@ -83,7 +83,7 @@ describe('command path', () => {
   it('one command id submitted 100 times concurrently appends one set of events and returns it every time', async () => {
     const handler = new CommandHandler(store);
     const command = recordScore('quality', 18);
-    const results = await Promise.all(Array.from({ length: 100 }, () => handler.handle(scoreSheetDecider, 'sheet-5', command)));
+    const results = await Promise.all(Array.from({ length: 100 }, () => handler.handle(scoreSheetDecider, 'sheet-5', command, undefined)));
 
     const stream = await store.readStream('sheet-5');
     expect(stream).toHaveLength(1);
@@ -95,10 +95,10 @@ describe('command path', () => {
   it('a command id seen before returns the first result even after the stream moved on', async () => {
     const handler = new CommandHandler(store);
     const first = recordScore('quality', 18);
-    const original = await handler.handle(scoreSheetDecider, 'sheet-6', first);
-    await handler.handle(scoreSheetDecider, 'sheet-6', recordScore('attendance', 4));
+    const original = await handler.handle(scoreSheetDecider, 'sheet-6', first, undefined);
+    await handler.handle(scoreSheetDecider, 'sheet-6', recordScore('attendance', 4), undefined);
 
-    const again = await handler.handle(scoreSheetDecider, 'sheet-6', first);
+    const again = await handler.handle(scoreSheetDecider, 'sheet-6', first, undefined);
     expect(again.replayed).toBe(true);
     expect(again.events.map((event) => event.eventId)).toEqual(original.events.map((event) => event.eventId));
     expect(await store.readStream('sheet-6')).toHaveLength(2);
