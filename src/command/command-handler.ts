@@ -5,6 +5,25 @@ import type { NewEvent, RecordedEvent } from '../event-store/event.js';
 import type { EventStore } from '../event-store/event-store.port.js';
 import type { Command, DecidedEvent, Decider } from './decider.js';
 
+/** A stream's state from its recorded events, as `decide` sees it. */
+export function foldEvents<E extends DecidedEvent, S>(
+  decider: Pick<Decider<never, E, S, never>, 'evolve' | 'initialState'>,
+  history: RecordedEvent[],
+): S {
+  return history.reduce(
+    (state, event) =>
+      decider.evolve(state, {
+        type: event.type,
+        data: event.data,
+        effectiveAt: event.metadata.effectiveAt,
+        schemaVersion: event.schemaVersion,
+        ruleSetId: event.metadata.ruleSetId,
+        recorded: { eventId: event.eventId, globalPosition: event.globalPosition.toString(), recordedAt: event.recordedAt },
+      } as E),
+    decider.initialState(),
+  );
+}
+
 export interface CommandResult {
   streamId: string;
   events: RecordedEvent[];
@@ -39,17 +58,7 @@ export class CommandHandler {
       if (earlier.length > 0) return { streamId: earlier[0].streamId, events: earlier, replayed: true };
 
       const history = await this.store.readStream(streamId);
-      const state = history.reduce(
-        (current, event) =>
-          decider.evolve(current, {
-            type: event.type,
-            data: event.data,
-            effectiveAt: event.metadata.effectiveAt,
-            schemaVersion: event.schemaVersion,
-            ruleSetId: event.metadata.ruleSetId,
-          } as E),
-        decider.initialState(),
-      );
+      const state = foldEvents(decider, history);
       const decided = decider.decide(command, state, context);
       if (decided.length === 0) return { streamId, events: [], replayed: false };
 

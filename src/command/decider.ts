@@ -25,6 +25,15 @@ export interface DecidedEvent<Type extends string = string, Data extends Record<
   effectiveAt?: string;
   schemaVersion?: number;
   ruleSetId?: string;
+  /** Set on events read back from the log, so state can cite them (traces name ids and positions). */
+  recorded?: RecordedRef;
+}
+
+/** Where a fact stands in the log: what a trace step cites as its input. */
+export interface RecordedRef {
+  eventId: string;
+  globalPosition: string;
+  recordedAt: string;
 }
 
 /**
