@@ -97,9 +97,11 @@ export function computeScore(
   const quantified = twoDecimals(base + bonus - deduction);
   const democraticScore = input.democratic?.averageScore;
   const democraticWeighted = scheme.democraticWeight > 0 && democraticScore !== undefined;
-  const final = democraticWeighted
-    ? twoDecimals((1 - scheme.democraticWeight) * quantified + scheme.democraticWeight * democraticScore)
-    : quantified;
+  // Deductions can take a very low score below zero; bands start at zero.
+  const final = Math.max(
+    0,
+    democraticWeighted ? twoDecimals((1 - scheme.democraticWeight) * quantified + scheme.democraticWeight * democraticScore) : quantified,
+  );
   return { indicators, missingIndicators, base, bonus, deduction, quantified, final, democraticWeighted };
 }
 

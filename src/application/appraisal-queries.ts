@@ -1,0 +1,143 @@
+import { scaleFor } from '../appraisal/domain/derive-grade.js';
+import { recordDecider } from '../appraisal/domain/record.decider.js';
+import type { RecordEvent } from '../appraisal/domain/record.events.js';
+import type { TraceStep, TraceStepKind } from '../appraisal/domain/trace.js';
+import type { Outcome } from '../appraisal/domain/vocabulary.js';
+import { cycleDecider, cycleStreamId } from '../cycle/domain/cycle.decider.js';
+import type { RecordedEvent } from '../event-store/event.js';
+import type { EventStore } from '../event-store/event-store.port.js';
+import type { RuleSetDocument } from '../rule-set/domain/rule-set.js';
+import { NotFoundError } from '../shared/errors.js';
+import { loadStream } from './stream-state.js';
+
+/** Chinese names of the derivation steps, for reviewers. */
+export const TRACE_STEP_LABELS: Record<TraceStepKind, string> = {
+  PARTICIPATION: '参加考核情况',
+  DISCIPLINE: '处分及组织处理影响',
+  DIRECT_DETERMINATION: '直接确定等次情形',
+  SCORE: '量化评分',
+  BAND: '分数段对应等次',
+  ANNUAL_LINKAGE: '平时考核结果运用',
+  EXCELLENT_RATE: '年度考核优秀率',
+  QUOTA: '优秀（好）等次比例限额',
+  DETERMINATION: '确定等次',
+};
+
+const NON_GRADE_LABELS: Record<Exclude<Outcome['kind'], 'GRADE'>, string> = {
+  WITHHELD_INVESTIGATION: '不写评语、不定等次（立案审查调查期间）',
+  COMMENT_ONLY: '只写评语、不定等次',
+  NOT_PARTICIPATING: '未参加考核',
+};
+
+export interface LabelledOutcome {
+  kind: Outcome['kind'];
+  grade: string | null;
+  reason: string | null;
+  /** The grade's or the outcome's Chinese label. */
+  label: string;
+}
+
+export interface TracedDetermination {
+  eventId: string;
+  globalPosition: string;
+  recordedAt: string;
+  kind: 'DETERMINED' | 'REVISED';
+  determinedBy: string;
+  outcome: LabelledOutcome;
+  score: number | null;
+  suggestedGrade: string | null;
+  ruleSet: { id: string; version: number; name: string };
+  steps: (TraceStep & { kindLabel: string })[];
+}
+
+export interface GradeTrace {
+  recordId: string;
+  /** The determination or revision in force. */
+  current: TracedDetermination | null;
+  /** Every determination and revision, oldest first. */
+  history: TracedDetermination[];
+}
+
+/**
+ * Reads the appraisal from the log itself (replaying the streams), so every answer can be
+ * reproduced from the events; read models for lists and reports come with the read side.
+ */
+export class AppraisalQueries {
+  constructor(
+    private readonly store: EventStore,
+    private readonly ruleSet: (id: string, version: number) => Promise<RuleSetDocument>,
+  ) {}
+
+  labelOutcome(ruleSet: RuleSetDocument, periodKind: 'QUARTERLY' | 'MONTHLY' | 'ANNUAL', category: Parameters<typeof scaleFor>[2], outcome: Outcome): LabelledOutcome {
+    if (outcome.kind !== 'GRADE') return { kind: outcome.kind, grade: null, reason: outcome.reason, label: `${NON_GRADE_LABELS[outcome.kind]}（${outcome.reason}）` };
+    const label = scaleFor(ruleSet, { kind: periodKind }, category)?.grades.find((grade) => grade.code === outcome.grade)?.label ?? outcome.grade;
+    return { kind: 'GRADE', grade: outcome.grade, reason: null, label };
+  }
+
+  async gradeTrace(recordId: string): Promise<GradeTrace> {
+    const { state, events } = await loadStream(this.store, recordDecider, `appraisal-${recordId}`);
+    if (!state.opened) throw new NotFoundError('appraisal record', recordId);
+    const opened = state.opened;
+    const ruleSet = await this.ruleSet(opened.ruleSetId, opened.ruleSetVersion);
+    const history: TracedDetermination[] = [];
+    let determinedBy = '';
+    for (const event of events as (RecordedEvent & RecordEvent)[]) {
+      if (event.type === 'GradeDetermined') determinedBy = event.data.determinedBy;
+      if (event.type !== 'GradeDetermined' && event.type !== 'GradeRevised') continue;
+      const outcome = event.type === 'GradeDetermined' ? event.data.outcome : event.data.to;
+      history.push({
+        eventId: event.eventId,
+        globalPosition: event.globalPosition.toString(),
+        recordedAt: event.recordedAt,
+        kind: event.type === 'GradeDetermined' ? 'DETERMINED' : 'REVISED',
+        determinedBy: event.type === 'GradeDetermined' ? event.data.determinedBy : event.metadata.actor.id || determinedBy,
+        outcome: this.labelOutcome(ruleSet, opened.periodKind, opened.category, outcome),
+        score: event.data.score,
+        suggestedGrade: event.type === 'GradeDetermined' ? event.data.suggestedGrade : null,
+        ruleSet: { id: ruleSet.id, version: ruleSet.version, name: ruleSet.name },
+        steps: event.data.trace.map((step) => ({ ...step, kindLabel: TRACE_STEP_LABELS[step.kind] })),
+      });
+    }
+    return { recordId, current: history[history.length - 1] ?? null, history };
+  }
+
+  async record(recordId: string) {
+    const { state, events } = await loadStream(this.store, recordDecider, `appraisal-${recordId}`);
+    if (!state.opened) throw new NotFoundError('appraisal record', recordId);
+    const opened = state.opened;
+    const ruleSet = await this.ruleSet(opened.ruleSetId, opened.ruleSetVersion);
+    return {
+      recordId,
+      cycleId: opened.cycleId,
+      organizationId: opened.organizationId,
+      unitId: opened.unitId,
+      personId: opened.personId,
+      period: opened.period,
+      periodKind: opened.periodKind,
+      category: opened.category,
+      participation: opened.participation,
+      status: state.status,
+      outcome: state.outcome ? this.labelOutcome(ruleSet, opened.periodKind, opened.category, state.outcome) : null,
+      publicNoticeFinalFrom: state.notice?.finalFrom ?? null,
+      publishedOn: state.published?.publishedOn ?? null,
+      signedOff: state.signedOff,
+      objectionStatus: state.objection ? (state.objection.ruledOn ? 'RULED' : 'PENDING') : 'NONE',
+      appealStatus: state.appeal ? (state.appeal.decided ? 'DECIDED' : 'PENDING') : 'NONE',
+      ruleSet: { id: ruleSet.id, version: ruleSet.version, name: ruleSet.name },
+      lastGlobalPosition: events.length ? events[events.length - 1].globalPosition.toString() : null,
+    };
+  }
+
+  async cycle(organizationId: string, period: string) {
+    const { state } = await loadStream(this.store, cycleDecider, cycleStreamId(organizationId, period));
+    if (state.status === 'NONE') throw new NotFoundError('cycle', `${organizationId}.${period}`);
+    return {
+      cycleId: state.cycleId!,
+      organizationId,
+      period,
+      status: state.status,
+      participants: state.participants,
+      topGradesReserved: Object.keys(state.reservations).length,
+    };
+  }
+}

@@ -1,0 +1,264 @@
+import type { QuarterlyResult } from '../appraisal/domain/annual-linkage.js';
+import { scaleFor } from '../appraisal/domain/derive-grade.js';
+import { assessParticipation, type ParticipantFacts } from '../appraisal/domain/participation.js';
+import { recordDecider, recordStreamId, type RecordCommand, type RecordContext, type RecordState } from '../appraisal/domain/record.decider.js';
+import { parsePeriod, type GradeCode, type Period } from '../appraisal/domain/vocabulary.js';
+import type { WorkCalendar } from '../calendar/domain/work-calendar.js';
+import type { CommandHandler, CommandResult } from '../command/command-handler.js';
+import type { CommandMetadata } from '../command/decider.js';
+import { cycleDecider, cycleStreamId, quotaPosition, type Participant } from '../cycle/domain/cycle.decider.js';
+import type { EventStore } from '../event-store/event-store.port.js';
+import {
+  organizationDecider,
+  organizationKindOf,
+  ruleSetAdoptedFor,
+  streamIdOfOrganization,
+  type AdoptRuleSet,
+  type RegisterOrganization,
+  type RenameOrganization,
+} from '../organization/domain/organization.decider.js';
+import {
+  departedBy,
+  leaveDaysDuring,
+  monthsInPost,
+  onProbationDuring,
+  personDecider,
+  postAt,
+  secondedDuring,
+  streamIdOfPerson,
+  type PersonCommand,
+  type PersonState,
+} from '../people/domain/person.decider.js';
+import type { RuleSetDocument } from '../rule-set/domain/rule-set.js';
+import { ruleSetDecider, ruleSetStreamId } from '../rule-set/domain/rule-set.decider.js';
+import { ApplicationError, NotFoundError } from '../shared/errors.js';
+import { loadStream } from './stream-state.js';
+
+const DEPARTURE_LABELS: Record<string, string> = { LEFT: '调离', RETIRED: '退休', DIED: '去世', DISMISSED: '辞退' };
+
+/** Commands that run a derivation, and the grade each asks for. */
+function requestedGrade(command: RecordCommand, state: RecordState): { grade?: GradeCode } | undefined {
+  switch (command.type) {
+    case 'DetermineGrade':
+      return { grade: command.data.grade ?? state.opened?.participation.fixedGrade ?? state.review?.grade };
+    case 'RuleOnObjection':
+      return command.data.ruling === 'REVISED' ? { grade: command.data.grade } : undefined;
+    case 'DecideAppeal':
+      return command.data.decision === 'REVISED' ? { grade: command.data.grade } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The write side of the appraisal: loads what each decision needs from other streams (rule set,
+ * calendar, people, the cycle's quota), then runs the command through the generic handler. A top
+ * grade first takes a slot on the cycle stream, the quota's consistency boundary; if the record
+ * then refuses the grade, the slot is given back.
+ */
+export class AppraisalService {
+  constructor(
+    private readonly store: EventStore,
+    private readonly commands: CommandHandler,
+    private readonly calendar: WorkCalendar,
+  ) {}
+
+  async ruleSet(id: string, version: number): Promise<RuleSetDocument> {
+    const { state } = await loadStream(this.store, ruleSetDecider, ruleSetStreamId(id));
+    const document = state.versions.find((candidate) => candidate.version === version);
+    if (!document) throw new NotFoundError('rule set', `${id} version ${version}`);
+    return document;
+  }
+
+  publishRuleSet(document: unknown, metadata: CommandMetadata): Promise<CommandResult> {
+    const id = (document as { id?: unknown } | null)?.id;
+    if (typeof id !== 'string' || !/^[a-z0-9][a-z0-9-]{0,63}$/.test(id)) {
+      throw new ApplicationError('VALIDATION_FAILED', 'the rule set needs an id of lower-case letters, digits and hyphens', {
+        fields: [{ field: 'document.id', constraints: [{ name: 'matches', message: 'lower-case letters, digits and hyphens, 1 to 64' }] }],
+      });
+    }
+    return this.commands.handle(ruleSetDecider, ruleSetStreamId(id), { type: 'PublishRuleSet', data: { document }, metadata }, undefined);
+  }
+
+  async registerOrganization(data: RegisterOrganization['data'], metadata: CommandMetadata): Promise<CommandResult> {
+    const parentKind = data.parentId
+      ? organizationKindOf((await loadStream(this.store, organizationDecider, streamIdOfOrganization(data.parentId))).state)
+      : undefined;
+    return this.commands.handle(organizationDecider, streamIdOfOrganization(data.organizationId), { type: 'RegisterOrganization', data, metadata }, { parentKind });
+  }
+
+  renameOrganization(organizationId: string, data: RenameOrganization['data'], metadata: CommandMetadata): Promise<CommandResult> {
+    return this.commands.handle(organizationDecider, streamIdOfOrganization(organizationId), { type: 'RenameOrganization', data, metadata }, {});
+  }
+
+  async adoptRuleSet(organizationId: string, data: AdoptRuleSet['data'], metadata: CommandMetadata): Promise<CommandResult> {
+    const { state } = await loadStream(this.store, ruleSetDecider, ruleSetStreamId(data.ruleSetId));
+    const version = state.versions.find((candidate) => candidate.version === data.ruleSetVersion);
+    return this.commands.handle(
+      organizationDecider,
+      streamIdOfOrganization(organizationId),
+      { type: 'AdoptRuleSet', data, metadata },
+      { ruleSet: { ruleSetExists: version !== undefined, effectiveFrom: version?.effectiveFrom } },
+    );
+  }
+
+  personCommand(personId: string, command: PersonCommand): Promise<CommandResult> {
+    return this.commands.handle(personDecider, streamIdOfPerson(personId), command, undefined);
+  }
+
+  /** Opens a cycle for the organization's participants and one record per participant. */
+  async openCycle(data: { organizationId: string; period: string; personIds: string[] }, metadata: CommandMetadata): Promise<CommandResult> {
+    const period = parsePeriod(data.period);
+    if (!period) {
+      throw new ApplicationError('VALIDATION_FAILED', `period ${data.period} is not a period`, {
+        fields: [{ field: 'period', constraints: [{ name: 'isPeriod', message: 'YYYY, YYYYQn or YYYYMmm' }], allowed: '2025, 2025Q2, 2025M07' }],
+      });
+    }
+    const organization = (await loadStream(this.store, organizationDecider, streamIdOfOrganization(data.organizationId))).state;
+    if (organization.status !== 'REGISTERED') throw new NotFoundError('organization', data.organizationId);
+    const adopted = ruleSetAdoptedFor(organization, period.year);
+    if (!adopted) {
+      throw new ApplicationError('CYCLE.NO_RULE_SET', `organization ${data.organizationId} has adopted no rule set for ${period.year}`, {
+        organizationId: data.organizationId,
+        year: period.year,
+      });
+    }
+    const ruleSet = await this.ruleSet(adopted.ruleSetId, adopted.ruleSetVersion);
+    const participants = await Promise.all(data.personIds.map((personId) => this.participant(data.organizationId, period, personId, ruleSet)));
+    const cycleId = `${data.organizationId}.${data.period}`;
+    const opened = await this.commands.handle(
+      cycleDecider,
+      cycleStreamId(data.organizationId, data.period),
+      { type: 'OpenCycle', data: { cycleId, organizationId: data.organizationId, period: data.period, participants }, metadata },
+      { ruleSet },
+    );
+    for (const participant of participants) {
+      await this.commands.handle(
+        recordDecider,
+        recordStreamId(data.organizationId, participant.personId, data.period),
+        {
+          type: 'OpenRecord',
+          data: {
+            recordId: participant.recordId,
+            cycleId,
+            organizationId: data.organizationId,
+            unitId: participant.unitId,
+            personId: participant.personId,
+            period: data.period,
+            category: participant.category,
+            subjectRole: participant.subjectRole,
+            participation: participant.participation,
+          },
+          metadata: { ...metadata, commandId: `${metadata.commandId}/record/${participant.personId}`, causationId: metadata.commandId, correlationId: metadata.correlationId ?? metadata.commandId },
+        },
+        { ruleSet, calendar: this.calendar },
+      );
+    }
+    return opened;
+  }
+
+  private async participant(organizationId: string, period: Period, personId: string, ruleSet: RuleSetDocument): Promise<Participant> {
+    const person = (await loadStream(this.store, personDecider, streamIdOfPerson(personId))).state;
+    if (person.status === 'UNREGISTERED') throw new NotFoundError('person', personId);
+    const post = postAt(person, period.end) ?? postAt(person, period.start) ?? person.posts[person.posts.length - 1];
+    return {
+      personId,
+      recordId: `${organizationId}.${personId}.${period.kind === 'ANNUAL' ? period.year : formatPeriodOf(period)}`,
+      unitId: post.organizationId,
+      category: person.category,
+      subjectRole: post.isSectionHead ? 'SECTION_HEAD' : 'STAFF',
+      participation: assessParticipation(ruleSet, period, participantFacts(person, period)),
+    };
+  }
+
+  /** Runs a command on an appraisal record, with the context its decision needs. */
+  async recordCommand(recordId: string, command: RecordCommand): Promise<CommandResult> {
+    const streamId = `appraisal-${recordId}`;
+    const { state } = await loadStream(this.store, recordDecider, streamId);
+    if (!state.opened) throw new NotFoundError('appraisal record', recordId);
+    const opened = state.opened;
+    const ruleSet = await this.ruleSet(opened.ruleSetId, opened.ruleSetVersion);
+    const context: RecordContext = { ruleSet, calendar: this.calendar };
+    const request = requestedGrade(command, state);
+    if (!request) return this.commands.handle(recordDecider, streamId, command, context);
+
+    const cycleStream = cycleStreamId(opened.organizationId, opened.period);
+    const topGrade = scaleFor(ruleSet, { kind: opened.periodKind }, opened.category)?.grades[0].code;
+    const wantsTop = request.grade !== undefined && request.grade === topGrade && opened.participation.outcome === 'GRADED';
+    const reserved = wantsTop ? await this.cycleCommand(cycleStream, { type: 'ReserveTopGrade', data: { recordId } }, command.metadata, 'reserve', ruleSet) : undefined;
+    const cycle = (await loadStream(this.store, cycleDecider, cycleStream)).state;
+    context.derivation = {
+      measures: [],
+      efficiencyWarnings: [],
+      quarterlies: opened.periodKind === 'ANNUAL' ? await this.quarterlyResults(opened.organizationId, opened.personId, parsePeriod(opened.period)!.year) : undefined,
+      quota: quotaPosition(cycle, ruleSet, recordId),
+    };
+    try {
+      const result = await this.commands.handle(recordDecider, streamId, command, context);
+      const heldTop = cycle.reservations[recordId] !== undefined;
+      if (heldTop && !wantsTop && !result.replayed) {
+        await this.cycleCommand(cycleStream, { type: 'ReleaseTopGrade', data: { recordId, reason: `${command.type}: no longer ${topGrade}` } }, command.metadata, 'release', ruleSet);
+      }
+      return result;
+    } catch (error) {
+      if (reserved && reserved.events.length > 0 && error instanceof ApplicationError) {
+        await this.cycleCommand(cycleStream, { type: 'ReleaseTopGrade', data: { recordId, reason: `${command.type} refused: ${error.code}` } }, command.metadata, 'release', ruleSet);
+      }
+      throw error;
+    }
+  }
+
+  private cycleCommand(
+    streamId: string,
+    command: Omit<Extract<Parameters<typeof cycleDecider.decide>[0], { type: 'ReserveTopGrade' | 'ReleaseTopGrade' }>, 'metadata'>,
+    metadata: CommandMetadata,
+    step: string,
+    ruleSet: RuleSetDocument,
+  ): Promise<CommandResult> {
+    return this.commands.handle(
+      cycleDecider,
+      streamId,
+      { ...command, metadata: { ...metadata, commandId: `${metadata.commandId}/${step}`, causationId: metadata.commandId } } as Parameters<typeof cycleDecider.decide>[0],
+      { ruleSet },
+    );
+  }
+
+  /** The year's quarterly results of the person in the organization (Q4 is merged into the annual appraisal). */
+  private async quarterlyResults(organizationId: string, personId: string, year: number): Promise<QuarterlyResult[]> {
+    const results: QuarterlyResult[] = [];
+    for (const quarter of [1, 2, 3]) {
+      const period = `${year}Q${quarter}`;
+      const { state, events } = await loadStream(this.store, recordDecider, recordStreamId(organizationId, personId, period));
+      if (!state.opened) continue;
+      const final = [...events].reverse().find((event) => ['GradeFinalized', 'GradeRevised', 'GradeDetermined'].includes(event.type));
+      const score = [...events].reverse().find((event) => event.type === 'GradeDetermined' || event.type === 'GradeRevised')?.data.score;
+      results.push({
+        period,
+        grade: state.outcome?.kind === 'GRADE' ? state.outcome.grade : undefined,
+        score: typeof score === 'number' ? score : undefined,
+        ref: final ? { eventId: final.eventId, globalPosition: final.globalPosition.toString(), recordedAt: final.recordedAt } : undefined,
+      });
+    }
+    return results;
+  }
+}
+
+function formatPeriodOf(period: Period): string {
+  return period.kind === 'QUARTERLY' ? `${period.year}Q${period.index}` : `${period.year}M${String(period.index).padStart(2, '0')}`;
+}
+
+/** What the rule set's participation exceptions read of a person for a period. */
+export function participantFacts(person: Exclude<PersonState, { status: 'UNREGISTERED' }>, period: Period): ParticipantFacts {
+  const departure = departedBy(person, period.end);
+  const seconded = secondedDuring(person, period.start, period.end);
+  return {
+    personId: person.personId,
+    category: person.category,
+    onProbation: onProbationDuring(person, period.start, period.end),
+    leaveDays: leaveDaysDuring(person, period.start, period.end),
+    secondedTo: seconded?.receivingOrganizationId,
+    departed: departure ? { reason: DEPARTURE_LABELS[departure.reason] ?? departure.reason, date: departure.date } : undefined,
+    monthsInPost: monthsInPost(person, period.end),
+  };
+}
+
