@@ -68,6 +68,8 @@ export class CommandHandler {
         return { streamId, events: result.events, replayed: result.deduplicated };
       } catch (error) {
         if (!(error instanceof VersionConflictError) || attempt >= this.options.maxAttempts) throw error;
+        // Writers that lost the same race would collide again at once: spread their retries.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
       }
     }
   }
