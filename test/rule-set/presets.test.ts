@@ -28,7 +28,13 @@ describe('preset rule sets', () => {
   });
 
   it('include every preset grade scale and scoring scheme, each valid', () => {
-    expect(library.gradeScales.map((entry) => entry.id)).toEqual(['quarterly-national', 'quarterly-graded-points', 'civil-servant', 'public-institution']);
+    expect(library.gradeScales.map((entry) => entry.id)).toEqual([
+      'quarterly-national',
+      'quarterly-graded-points',
+      'civil-servant',
+      'public-institution',
+      'task-completion',
+    ]);
     expect(library.scoringSchemes.map((entry) => entry.id)).toEqual([
       'five-element-100',
       'task-based-100',
@@ -36,6 +42,7 @@ describe('preset rule sets', () => {
       'graded-points',
       'rater-weighted-100',
       'democratic-weighted-100',
+      'training-work-checklist',
     ]);
     const everything = { ...nationalCurrent, gradeScales: library.gradeScales, scoringSchemes: library.scoringSchemes };
     expect(validateRuleSet(everything)).toEqual({ ok: true, ruleSet: everything });
@@ -120,7 +127,7 @@ describe('preset scoring schemes (DOMAIN.md §5.1)', () => {
 
 describe('national-current', () => {
   it('grades quarters on 好/较好/一般/较差 with the five-element scheme, 好 ≤ 40% of those graded per organization', () => {
-    expect(nationalCurrent.scoringSchemes.map((entry) => entry.id)).toEqual(['five-element-100']);
+    expect(nationalCurrent.scoringSchemes.map((entry) => entry.id)).toEqual(['five-element-100', 'training-work-checklist']);
     expect(nationalCurrent.scaleAssignments.filter((assignment) => assignment.periodKind === 'QUARTERLY').map((assignment) => assignment.scaleId)).toEqual(
       Array(4).fill('quarterly-national'),
     );
@@ -239,7 +246,11 @@ describe('loadPresetRuleSets', () => {
   });
 
   it('resolves preset ids into complete documents', () => {
-    writeRuleSet('copy.json', { ...nationalCurrent, gradeScales: ['quarterly-national', 'civil-servant', 'public-institution'], scoringSchemes: ['five-element-100'] });
+    writeRuleSet('copy.json', {
+      ...nationalCurrent,
+      gradeScales: ['quarterly-national', 'civil-servant', 'public-institution', 'task-completion'],
+      scoringSchemes: ['five-element-100', 'training-work-checklist'],
+    });
     expect(load()).toEqual([nationalCurrent]);
   });
 });
