@@ -7,6 +7,7 @@ import { cycleDecider, cycleStreamId } from '../cycle/domain/cycle.decider.js';
 import type { RecordedEvent } from '../event-store/event.js';
 import type { EventStore } from '../event-store/event-store.port.js';
 import type { RuleSetDocument } from '../rule-set/domain/rule-set.js';
+import { unitAssessmentDecider, type UnitAssessmentEvent } from '../unit-assessment/domain/unit-assessment.decider.js';
 import { NotFoundError } from '../shared/errors.js';
 import { loadStream } from './stream-state.js';
 
@@ -138,6 +139,25 @@ export class AppraisalQueries {
       status: state.status,
       participants: state.participants,
       topGradesReserved: Object.keys(state.reservations).length,
+    };
+  }
+
+  async unitAssessment(assessmentId: string) {
+    const { state, events } = await loadStream(this.store, unitAssessmentDecider, `unit-assessment-${assessmentId}`);
+    if (!state.opened) throw new NotFoundError('unit assessment', assessmentId);
+    const determined = events.find((event) => event.type === 'UnitResultDetermined') as (RecordedEvent & Extract<UnitAssessmentEvent, { type: 'UnitResultDetermined' }>) | undefined;
+    return {
+      ...state.opened,
+      status: state.status,
+      result: determined
+        ? {
+            result: determined.data.result,
+            label: determined.data.resultLabel,
+            score: determined.data.score,
+            eventId: determined.eventId,
+            steps: determined.data.trace.map((step) => ({ ...step, kindLabel: TRACE_STEP_LABELS[step.kind] })),
+          }
+        : null,
     };
   }
 }

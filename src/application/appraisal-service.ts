@@ -32,6 +32,11 @@ import {
 import type { RuleSetDocument } from '../rule-set/domain/rule-set.js';
 import { ruleSetDecider, ruleSetStreamId } from '../rule-set/domain/rule-set.decider.js';
 import { ApplicationError, NotFoundError } from '../shared/errors.js';
+import {
+  unitAssessmentDecider,
+  unitAssessmentStreamId,
+  type UnitAssessmentCommand,
+} from '../unit-assessment/domain/unit-assessment.decider.js';
 import { loadStream } from './stream-state.js';
 
 const DEPARTURE_LABELS: Record<string, string> = { LEFT: '调离', RETIRED: '退休', DIED: '去世', DISMISSED: '辞退' };
@@ -114,16 +119,7 @@ export class AppraisalService {
         fields: [{ field: 'period', constraints: [{ name: 'isPeriod', message: 'YYYY, YYYYQn or YYYYMmm' }], allowed: '2025, 2025Q2, 2025M07' }],
       });
     }
-    const organization = (await loadStream(this.store, organizationDecider, streamIdOfOrganization(data.organizationId))).state;
-    if (organization.status !== 'REGISTERED') throw new NotFoundError('organization', data.organizationId);
-    const adopted = ruleSetAdoptedFor(organization, period.year);
-    if (!adopted) {
-      throw new ApplicationError('CYCLE.NO_RULE_SET', `organization ${data.organizationId} has adopted no rule set for ${period.year}`, {
-        organizationId: data.organizationId,
-        year: period.year,
-      });
-    }
-    const ruleSet = await this.ruleSet(adopted.ruleSetId, adopted.ruleSetVersion);
+    const ruleSet = await this.adoptedRuleSet(data.organizationId, period.year);
     const participants = await Promise.all(data.personIds.map((personId) => this.participant(data.organizationId, period, personId, ruleSet)));
     const cycleId = `${data.organizationId}.${data.period}`;
     const opened = await this.commands.handle(
@@ -169,6 +165,36 @@ export class AppraisalService {
       subjectRole: post.isSectionHead ? 'SECTION_HEAD' : 'STAFF',
       participation: assessParticipation(ruleSet, period, participantFacts(person, period)),
     };
+  }
+
+  /** Opens the assessment of an organization (e.g. its training work) under the rule set it adopted for the year. */
+  async openUnitAssessment(data: { organizationId: string; year: number; schemeId: string; scaleId: string }, metadata: CommandMetadata): Promise<CommandResult> {
+    const ruleSet = await this.adoptedRuleSet(data.organizationId, data.year);
+    const assessmentId = `${data.organizationId}.${data.year}.${data.schemeId}`;
+    return this.commands.handle(
+      unitAssessmentDecider,
+      unitAssessmentStreamId(data.organizationId, data.year, data.schemeId),
+      { type: 'OpenUnitAssessment', data: { assessmentId, ...data }, metadata },
+      { ruleSet },
+    );
+  }
+
+  async unitAssessmentCommand(assessmentId: string, command: Exclude<UnitAssessmentCommand, { type: 'OpenUnitAssessment' }>): Promise<CommandResult> {
+    const streamId = `unit-assessment-${assessmentId}`;
+    const { state } = await loadStream(this.store, unitAssessmentDecider, streamId);
+    if (!state.opened) throw new NotFoundError('unit assessment', assessmentId);
+    const ruleSet = await this.ruleSet(state.opened.ruleSetId, state.opened.ruleSetVersion);
+    return this.commands.handle(unitAssessmentDecider, streamId, command, { ruleSet });
+  }
+
+  private async adoptedRuleSet(organizationId: string, year: number): Promise<RuleSetDocument> {
+    const organization = (await loadStream(this.store, organizationDecider, streamIdOfOrganization(organizationId))).state;
+    if (organization.status !== 'REGISTERED') throw new NotFoundError('organization', organizationId);
+    const adopted = ruleSetAdoptedFor(organization, year);
+    if (!adopted) {
+      throw new ApplicationError('CYCLE.NO_RULE_SET', `organization ${organizationId} has adopted no rule set for ${year}`, { organizationId, year });
+    }
+    return this.ruleSet(adopted.ruleSetId, adopted.ruleSetVersion);
   }
 
   /** Runs a command on an appraisal record, with the context its decision needs. */

@@ -138,3 +138,30 @@ describe('appraisal service with PostgreSQL', () => {
     expect(published.events[0].data).toMatchObject({ publishedOn: '2025-07-11', objectionDeadline: '2025-07-28', deadlineRolled: true });
   });
 });
+
+describe('an organization as the subject of an assessment', () => {
+  it('scores the unit\'s training work on the checklist and explains the result', async () => {
+    await expect(service.openUnitAssessment({ organizationId: 'office', year: 2025, schemeId: 'training-work-checklist', scaleId: 'task-completion' }, meta())).rejects.toMatchObject({
+      code: 'CYCLE.NO_RULE_SET',
+    });
+    await service.openUnitAssessment({ organizationId: 'bureau', year: 2025, schemeId: 'training-work-checklist', scaleId: 'task-completion' }, meta());
+    const assessmentId = 'bureau.2025.training-work-checklist';
+    await service.unitAssessmentCommand(assessmentId, {
+      type: 'RecordUnitScores',
+      data: {
+        raterId: 'training-office',
+        scores: [
+          { indicatorId: 'organization-and-planning', points: 15 },
+          { indicatorId: 'training-delivery', points: 42 },
+          { indicatorId: 'resources-and-funding', points: 19 },
+          { indicatorId: 'evaluation-and-effect', points: 16 },
+        ],
+      },
+      metadata: meta(),
+    });
+    await service.unitAssessmentCommand(assessmentId, { type: 'DetermineUnitResult', data: {}, metadata: meta() });
+    const assessment = await queries.unitAssessment(assessmentId);
+    expect(assessment).toMatchObject({ status: 'DETERMINED', result: { result: 'COMPLETED', label: '完成', score: 92 } });
+    expect(assessment.result!.steps.map((step) => step.kindLabel)).toEqual(['量化评分', '分数段对应等次']);
+  });
+});
