@@ -151,6 +151,17 @@ describe('appraisal record: proposal, review, determination', () => {
     spec.given(finalFairlyGood).when(at('DetermineGrade', {}), context).thenThrows('APPRAISAL.ALREADY_DETERMINED');
   });
 
+  it('work-injury leave over half the period fixes the grade the rule set names', () => {
+    const injured = {
+      ...opened,
+      data: { ...(opened.data as object), participation: { outcome: 'GRADED', reason: '因公负伤休假超过考核周期一半，按规定确定等次', fixedGrade: 'FAIRLY_GOOD' } },
+    } as RecordEvent;
+    const history: RecordEvent[] = [injured, ...reviewed('FAIRLY_GOOD').slice(1)];
+    spec.given(history).when(at('DetermineGrade', { grade: 'GOOD' }), context).thenThrows('APPRAISAL.GRADE_FORCED', { details: { required: 'FAIRLY_GOOD' } });
+    const [determined] = recordDecider.decide(at('DetermineGrade', {}) as RecordCommand, stateOf(history), context);
+    expect(determined).toMatchObject({ data: { outcome: { kind: 'GRADE', grade: 'FAIRLY_GOOD' } } });
+  });
+
   it('a comment-only record is determined without a grade', () => {
     const events = recordDecider.decide(at('DetermineGrade', {}) as RecordCommand, stateOf([commentOnly]), context);
     expect(events[0]).toMatchObject({ type: 'GradeDetermined', data: { outcome: { kind: 'COMMENT_ONLY', reason: '试用期人员只写评语、不定等次' } } });

@@ -241,7 +241,11 @@ function decide(command: RecordCommand, state: RecordState, context: RecordConte
       const opened = requireBeforeDetermination(state, 'determine the grade');
       const graded = opened.participation.outcome === 'GRADED';
       if (graded && !state.review) throw fail('APPRAISAL.NOT_REVIEWED', 'the proposal has not been reviewed yet (propose, review, then determine)');
-      const grade = graded ? (command.data.grade ?? opened.participation.fixedGrade ?? state.review?.grade) : undefined;
+      const fixed = opened.participation.fixedGrade;
+      if (fixed && command.data.grade && command.data.grade !== fixed) {
+        throw fail('APPRAISAL.GRADE_FORCED', `the grade must be ${fixed}: ${opened.participation.reason}`, { required: fixed, because: opened.participation.reason });
+      }
+      const grade = graded ? (command.data.grade ?? fixed ?? state.review?.grade) : undefined;
       const derivation = derive(state, context, opened, grade);
       const requiresPublicNotice = isTopGrade(context, opened, derivation.outcome ?? undefined);
       return [
