@@ -2,7 +2,7 @@ import type { QuarterlyResult } from '../appraisal/domain/annual-linkage.js';
 import { scaleFor } from '../appraisal/domain/derive-grade.js';
 import { assessParticipation, type ParticipantFacts } from '../appraisal/domain/participation.js';
 import { recordDecider, recordStreamId, type RecordCommand, type RecordContext, type RecordState } from '../appraisal/domain/record.decider.js';
-import { parsePeriod, type GradeCode, type Period } from '../appraisal/domain/vocabulary.js';
+import { formatPeriod, parsePeriod, type GradeCode, type Period } from '../appraisal/domain/vocabulary.js';
 import type { WorkCalendar } from '../calendar/domain/work-calendar.js';
 import type { CommandHandler, CommandResult } from '../command/command-handler.js';
 import type { CommandMetadata } from '../command/decider.js';
@@ -159,7 +159,7 @@ export class AppraisalService {
     const post = postAt(person, period.end) ?? postAt(person, period.start) ?? person.posts[person.posts.length - 1];
     return {
       personId,
-      recordId: `${organizationId}.${personId}.${period.kind === 'ANNUAL' ? period.year : formatPeriodOf(period)}`,
+      recordId: `${organizationId}.${personId}.${formatPeriod(period)}`,
       unitId: post.organizationId,
       category: person.category,
       subjectRole: post.isSectionHead ? 'SECTION_HEAD' : 'STAFF',
@@ -267,10 +267,6 @@ export class AppraisalService {
     }
     return results;
   }
-}
-
-function formatPeriodOf(period: Period): string {
-  return period.kind === 'QUARTERLY' ? `${period.year}Q${period.index}` : `${period.year}M${String(period.index).padStart(2, '0')}`;
 }
 
 /** What the rule set's participation exceptions read of a person for a period. */
