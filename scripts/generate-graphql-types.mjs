@@ -13,6 +13,8 @@ await new GraphQLDefinitionsFactory().generate({
   outputAs: 'interface',
   emitTypenameField: false,
   skipResolverArgs: false,
+  // String unions, so that generated types and the domain's own unions are interchangeable.
+  enumsAsTypes: true,
   customScalarTypeMapping: { JSON: 'unknown' },
   defaultTypeMapping: { ID: 'string' },
   additionalHeader: '// Generated from schema/*.graphql by scripts/generate-graphql-types.mjs. Do not edit.',

@@ -2,11 +2,19 @@ import { Logger, Module, type DynamicModule, type OnApplicationBootstrap, type O
 import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
+import { AppraisalQueries } from './application/appraisal-queries.js';
+import { AppraisalService } from './application/appraisal-service.js';
 import { ApplicationErrorFilter } from './graphql/application-error.filter.js';
+import { AppraisalRecordResolver } from './graphql/appraisal-record.resolver.js';
+import { CommandEdge } from './graphql/command-edge.js';
+import { CycleResolver } from './graphql/cycle.resolver.js';
 import { createErrorFormatter } from './graphql/error-formatter.js';
 import { EventLogResolver } from './graphql/event-log.resolver.js';
 import { JsonScalar } from './graphql/json.scalar.js';
-import { INFRASTRUCTURE } from './graphql/tokens.js';
+import { OrganizationResolver } from './graphql/organization.resolver.js';
+import { PersonResolver } from './graphql/person.resolver.js';
+import { RuleSetResolver } from './graphql/rule-set.resolver.js';
+import { CLOCK, INFRASTRUCTURE, type Clock } from './graphql/tokens.js';
 import type { Infrastructure } from './infrastructure.js';
 import { projectPath } from './config/project-root.js';
 
@@ -27,7 +35,7 @@ class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationSh
 
 @Module({})
 export class AppModule {
-  static forRoot(infrastructure: Infrastructure): DynamicModule {
+  static forRoot(infrastructure: Infrastructure, clock: Clock): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -44,9 +52,18 @@ export class AppModule {
       ],
       providers: [
         { provide: INFRASTRUCTURE, useValue: infrastructure },
+        { provide: AppraisalService, useValue: infrastructure.appraisal },
+        { provide: AppraisalQueries, useValue: infrastructure.queries },
+        { provide: CLOCK, useValue: clock },
         { provide: APP_FILTER, useClass: ApplicationErrorFilter },
         InfrastructureLifecycle,
+        CommandEdge,
         EventLogResolver,
+        RuleSetResolver,
+        OrganizationResolver,
+        PersonResolver,
+        CycleResolver,
+        AppraisalRecordResolver,
       ],
     };
   }

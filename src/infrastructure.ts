@@ -1,5 +1,8 @@
 import pg from 'pg';
 import { readModelProjections } from '../projections/index.js';
+import { AppraisalQueries } from './application/appraisal-queries.js';
+import { AppraisalService } from './application/appraisal-service.js';
+import { officialCalendar } from './calendar/official-calendar.js';
 import { CommandHandler } from './command/command-handler.js';
 import type { Configuration } from './config/configuration.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from './database/embedded-postgres.js';
@@ -17,6 +20,8 @@ export interface Infrastructure {
   store: PostgresEventStore;
   projections: ProjectionRunner;
   commands: CommandHandler;
+  appraisal: AppraisalService;
+  queries: AppraisalQueries;
   close(): Promise<void>;
 }
 
@@ -56,12 +61,16 @@ export async function openInfrastructure(
     [sealingProjection, ...readModelProjections.map(fromPureProjection)],
     { log },
   );
+  const commands = new CommandHandler(store);
+  const appraisal = new AppraisalService(store, commands, officialCalendar());
   return {
     databaseUrl,
     pool,
     store,
     projections,
-    commands: new CommandHandler(store),
+    commands,
+    appraisal,
+    queries: new AppraisalQueries(store, (id, version) => appraisal.ruleSet(id, version)),
     async close() {
       await projections.stop();
       await store.close();

@@ -122,8 +122,8 @@ export class AppraisalQueries {
       publicNoticeFinalFrom: state.notice?.finalFrom ?? null,
       publishedOn: state.published?.publishedOn ?? null,
       signedOff: state.signedOff,
-      objectionStatus: state.objection ? (state.objection.ruledOn ? 'RULED' : 'PENDING') : 'NONE',
-      appealStatus: state.appeal ? (state.appeal.decided ? 'DECIDED' : 'PENDING') : 'NONE',
+      objectionStatus: (state.objection ? (state.objection.ruledOn ? 'RULED' : 'PENDING') : 'NONE') as 'NONE' | 'PENDING' | 'RULED',
+      appealStatus: (state.appeal ? (state.appeal.decided ? 'DECIDED' : 'PENDING') : 'NONE') as 'NONE' | 'PENDING' | 'DECIDED',
       ruleSet: { id: ruleSet.id, version: ruleSet.version, name: ruleSet.name },
       lastGlobalPosition: events.length ? events[events.length - 1].globalPosition.toString() : null,
     };

@@ -200,7 +200,10 @@ export class AppraisalService {
   /** Runs a command on an appraisal record, with the context its decision needs. */
   async recordCommand(recordId: string, command: RecordCommand): Promise<CommandResult> {
     const streamId = `appraisal-${recordId}`;
-    const { state } = await loadStream(this.store, recordDecider, streamId);
+    // A command handled before returns its first result, before any quota slot is touched again.
+    const earlier = await this.store.readByCommandId(command.metadata.commandId);
+    if (earlier.length > 0) return { streamId: earlier[0].streamId, events: earlier, replayed: true };
+    const { state, events } = await loadStream(this.store, recordDecider, streamId);
     if (!state.opened) throw new NotFoundError('appraisal record', recordId);
     const opened = state.opened;
     const ruleSet = await this.ruleSet(opened.ruleSetId, opened.ruleSetVersion);
@@ -211,7 +214,11 @@ export class AppraisalService {
     const cycleStream = cycleStreamId(opened.organizationId, opened.period);
     const topGrade = scaleFor(ruleSet, { kind: opened.periodKind }, opened.category)?.grades[0].code;
     const wantsTop = request.grade !== undefined && request.grade === topGrade && opened.participation.outcome === 'GRADED';
-    const reserved = wantsTop ? await this.cycleCommand(cycleStream, { type: 'ReserveTopGrade', data: { recordId } }, command.metadata, 'reserve', ruleSet) : undefined;
+    // Slot commands are named after both streams' revisions: a retry after a refusal (its slot
+    // given back) takes a slot again instead of replaying the released one.
+    const cycleRevision = (await this.store.readStream(cycleStream)).length - 1;
+    const step = (name: string) => `${name}@${events.length - 1}.${cycleRevision}`;
+    const reserved = wantsTop ? await this.cycleCommand(cycleStream, { type: 'ReserveTopGrade', data: { recordId } }, command.metadata, step('reserve'), ruleSet) : undefined;
     const cycle = (await loadStream(this.store, cycleDecider, cycleStream)).state;
     context.derivation = {
       measures: [],
@@ -223,12 +230,12 @@ export class AppraisalService {
       const result = await this.commands.handle(recordDecider, streamId, command, context);
       const heldTop = cycle.reservations[recordId] !== undefined;
       if (heldTop && !wantsTop && !result.replayed) {
-        await this.cycleCommand(cycleStream, { type: 'ReleaseTopGrade', data: { recordId, reason: `${command.type}: no longer ${topGrade}` } }, command.metadata, 'release', ruleSet);
+        await this.cycleCommand(cycleStream, { type: 'ReleaseTopGrade', data: { recordId, reason: `${command.type}: no longer ${topGrade}` } }, command.metadata, step('release'), ruleSet);
       }
       return result;
     } catch (error) {
       if (reserved && reserved.events.length > 0 && error instanceof ApplicationError) {
-        await this.cycleCommand(cycleStream, { type: 'ReleaseTopGrade', data: { recordId, reason: `${command.type} refused: ${error.code}` } }, command.metadata, 'release', ruleSet);
+        await this.cycleCommand(cycleStream, { type: 'ReleaseTopGrade', data: { recordId, reason: `${command.type} refused: ${error.code}` } }, command.metadata, step('release'), ruleSet);
       }
       throw error;
     }

@@ -9,7 +9,7 @@ export interface FormattedError {
   extensions: { code: string; [key: string]: unknown };
 }
 
-/** Pre-execution failures (syntax, unknown fields, wrong variable types) carry no original error. */
+/** Pre-execution failures: syntax, unknown fields, variables that do not fit their types. */
 const REQUEST_INVALID = 'GRAPHQL_VALIDATION_FAILED';
 
 function flatten(errors: readonly GraphQLError[]): GraphQLError[] {
@@ -32,7 +32,9 @@ export function formatError(error: GraphQLError, log: (reference: string, error:
   if (original instanceof ApplicationError) {
     return { message: original.message, ...where, extensions: { code: original.code, ...original.details } };
   }
-  if (!original) {
+  // A variable that does not fit its type (a value outside an enum) fails before execution, so
+  // without a path, and carries the type's own parse error as its original error.
+  if (!original || (!error.path && original instanceof GraphQLError)) {
     return { message: error.message, ...where, extensions: { code: REQUEST_INVALID } };
   }
   const reference = randomUUID();

@@ -3,11 +3,11 @@ import { Args, Query, Resolver } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { formatPosition } from '../event-store/event.js';
-import type { RecordedEvent } from '../event-store/event.js';
 import { verifyIntegrity } from '../integrity/verify-integrity.js';
 import type { Infrastructure } from '../infrastructure.js';
+import { toGraphQLEvent } from './graphql-event.js';
 import { INFRASTRUCTURE } from './tokens.js';
-import type { Event, EventConnection, Health, IntegrityReport } from './schema.types.js';
+import type { EventConnection, Health, IntegrityReport } from './schema.types.js';
 
 const MAX_PAGE = 500;
 
@@ -26,21 +26,6 @@ export class EventsArgs {
   @Min(1, { context: { allowed: `1 to ${MAX_PAGE}` } })
   @Max(MAX_PAGE, { context: { allowed: `1 to ${MAX_PAGE}` } })
   first?: number | null;
-}
-
-function toGraphQLEvent(event: RecordedEvent): Event {
-  return {
-    eventId: event.eventId,
-    streamId: event.streamId,
-    streamRevision: event.streamRevision,
-    globalPosition: event.globalPosition.toString(),
-    type: event.type,
-    schemaVersion: event.schemaVersion,
-    data: event.data,
-    metadata: { ...event.metadata, ruleSetId: event.metadata.ruleSetId ?? null },
-    recordedAt: event.recordedAt,
-    hash: event.hash,
-  };
 }
 
 @Resolver()

@@ -9,16 +9,428 @@
 /* eslint-disable */
 
 // Generated from schema/*.graphql by scripts/generate-graphql-types.mjs. Do not edit.
+export type RaterRole = "SUPERIOR" | "PEER" | "SUBORDINATE" | "COLLEAGUE" | "UNIT_HEAD";
+export type AdjustmentKind = "BONUS" | "DEDUCTION";
+export type Ruling = "UPHELD" | "REVISED";
+export type NotificationMethod = "WRITTEN" | "IN_PERSON";
+export type DirectTrigger = "COMMENDATION" | "OUTSTANDING_IN_URGENT_TASK" | "REFUSED_ORDERS_AT_CRITICAL_MOMENT" | "SERIOUS_PARTY_WARNING_OR_HEAVIER";
+export type RecordStatus = "NONE" | "OPEN" | "AWAITING_NOTICE" | "FINAL" | "PUBLISHED";
+export type OutcomeKind = "GRADE" | "WITHHELD_INVESTIGATION" | "COMMENT_ONLY" | "NOT_PARTICIPATING";
+export type ObjectionStatus = "NONE" | "PENDING" | "RULED";
+export type AppealStatus = "NONE" | "PENDING" | "DECIDED";
+export type DeterminationKind = "DETERMINED" | "REVISED";
+export type TraceStepKind = "PARTICIPATION" | "DISCIPLINE" | "DIRECT_DETERMINATION" | "SCORE" | "BAND" | "ANNUAL_LINKAGE" | "EXCELLENT_RATE" | "QUOTA" | "DETERMINATION";
+export type PeriodKind = "QUARTERLY" | "MONTHLY" | "ANNUAL";
+export type SubjectRole = "SECTION_HEAD" | "STAFF";
+export type ParticipationOutcome = "GRADED" | "COMMENT_ONLY" | "NOT_PARTICIPATING";
+export type CycleStatus = "NONE" | "OPEN" | "CLOSED";
+export type OrganizationKind = "ORGAN" | "UNIT";
+export type PersonCategory = "CIVIL_SERVANT" | "REFERENCE_MANAGED" | "PUBLIC_INSTITUTION" | "OTHER";
+export type LeaveKind = "SICK_OR_PERSONAL" | "STATUTORY" | "WORK_INJURY";
+export type DepartureReason = "LEFT" | "RETIRED" | "DIED" | "DISMISSED";
+
+export interface SubmitSelfSummaryInput {
+    commandId?: Nullable<string>;
+    recordId: string;
+    text: string;
+    attendance: AttendanceInput;
+}
+
+export interface AttendanceInput {
+    daysPresent: number;
+    sickLeaveDays: number;
+    personalLeaveDays: number;
+    lateCount: number;
+    earlyLeaveCount: number;
+    trainings: string[];
+}
+
+export interface RecordScoresInput {
+    commandId?: Nullable<string>;
+    recordId: string;
+    raterId: string;
+    raterRole: RaterRole;
+    scores: IndicatorScoreInput[];
+}
+
+export interface IndicatorScoreInput {
+    indicatorId: string;
+    points: number;
+}
+
+export interface RecordScoreAdjustmentInput {
+    commandId?: Nullable<string>;
+    recordId: string;
+    kind: AdjustmentKind;
+    matter: string;
+    points: number;
+    basis: string;
+}
+
+export interface WriteCommentInput {
+    commandId?: Nullable<string>;
+    recordId: string;
+    text: string;
+}
+
+export interface RecordDemocraticEvaluationInput {
+    commandId?: Nullable<string>;
+    recordId: string;
+    voters: number;
+    votes?: Nullable<GradeVotesInput[]>;
+    averageScore?: Nullable<number>;
+}
+
+export interface GradeVotesInput {
+    grade: string;
+    votes: number;
+}
+
+export interface RecordDirectTriggerInput {
+    commandId?: Nullable<string>;
+    recordId: string;
+    trigger: DirectTrigger;
+    basis: string;
+}
+
+export interface ProposeGradeInput {
+    commandId?: Nullable<string>;
+    recordId: string;
+    grade: string;
+    reason: string;
+}
+
+export interface ReviewProposalInput {
+    commandId?: Nullable<string>;
+    recordId: string;
+    agrees: boolean;
+    grade?: Nullable<string>;
+    reason: string;
+}
+
+export interface DetermineGradeInput {
+    commandId?: Nullable<string>;
+    recordId: string;
+    grade?: Nullable<string>;
+}
+
+export interface StartPublicNoticeInput {
+    commandId?: Nullable<string>;
+    recordId: string;
+    startDate: string;
+}
+
+export interface FinalizeGradeInput {
+    commandId?: Nullable<string>;
+    recordId: string;
+}
+
+export interface PublishResultInput {
+    commandId?: Nullable<string>;
+    recordId: string;
+}
+
+export interface NotifyPersonInput {
+    commandId?: Nullable<string>;
+    recordId: string;
+    method: NotificationMethod;
+}
+
+export interface SignOffInput {
+    commandId?: Nullable<string>;
+    recordId: string;
+    agrees: boolean;
+    opinion: string;
+}
+
+export interface RecordRefusalToSignInput {
+    commandId?: Nullable<string>;
+    recordId: string;
+    note: string;
+}
+
+export interface FileObjectionInput {
+    commandId?: Nullable<string>;
+    recordId: string;
+    reasons: string;
+}
+
+export interface RuleOnObjectionInput {
+    commandId?: Nullable<string>;
+    recordId: string;
+    ruling: Ruling;
+    grade?: Nullable<string>;
+    reasons: string;
+}
+
+export interface FileAppealInput {
+    commandId?: Nullable<string>;
+    recordId: string;
+    reasons: string;
+}
+
+export interface DecideAppealInput {
+    commandId?: Nullable<string>;
+    recordId: string;
+    decision: Ruling;
+    grade?: Nullable<string>;
+    reasons: string;
+    authority: string;
+}
+
+export interface OpenCycleInput {
+    commandId?: Nullable<string>;
+    organizationId: string;
+    period: string;
+    personIds: string[];
+}
+
+export interface RegisterOrganizationInput {
+    commandId?: Nullable<string>;
+    organizationId: string;
+    name: string;
+    kind: OrganizationKind;
+    parentId?: Nullable<string>;
+}
+
+export interface RenameOrganizationInput {
+    commandId?: Nullable<string>;
+    organizationId: string;
+    name: string;
+}
+
+export interface AdoptRuleSetInput {
+    commandId?: Nullable<string>;
+    organizationId: string;
+    year: number;
+    ruleSetId: string;
+    ruleSetVersion: number;
+    reason?: Nullable<string>;
+}
+
+export interface RegisterPersonInput {
+    commandId?: Nullable<string>;
+    personId: string;
+    name: string;
+    category: PersonCategory;
+    organizationId: string;
+    position: string;
+    rank: string;
+    isSectionHead: boolean;
+    inPostSince: string;
+}
+
+export interface ChangePostInput {
+    commandId?: Nullable<string>;
+    personId: string;
+    organizationId: string;
+    position: string;
+    rank: string;
+    isSectionHead: boolean;
+    effectiveDate: string;
+}
+
+export interface StartProbationInput {
+    commandId?: Nullable<string>;
+    personId: string;
+    startDate: string;
+    endDate: string;
+}
+
+export interface RecordLeaveInput {
+    commandId?: Nullable<string>;
+    personId: string;
+    kind: LeaveKind;
+    from: string;
+    to: string;
+}
+
+export interface StartSecondmentInput {
+    commandId?: Nullable<string>;
+    personId: string;
+    receivingOrganizationId: string;
+    from: string;
+    to?: Nullable<string>;
+}
+
+export interface EndSecondmentInput {
+    commandId?: Nullable<string>;
+    personId: string;
+    date: string;
+}
+
+export interface RecordDepartureInput {
+    commandId?: Nullable<string>;
+    personId: string;
+    reason: DepartureReason;
+    date: string;
+}
+
+export interface PublishRuleSetInput {
+    commandId?: Nullable<string>;
+    document: JSON;
+}
+
+export interface PublishPresetRuleSetInput {
+    commandId?: Nullable<string>;
+    id: string;
+}
+
+export interface IQuery {
+    appraisalRecord(recordId: string): AppraisalRecord | Promise<AppraisalRecord>;
+    gradeTrace(recordId: string): GradeTrace | Promise<GradeTrace>;
+    cycle(organizationId: string, period: string): Cycle | Promise<Cycle>;
+    health(): Health | Promise<Health>;
+    events(streamId: string, after?: Nullable<string>, first?: Nullable<number>): EventConnection | Promise<EventConnection>;
+    verifyIntegrity(): IntegrityReport | Promise<IntegrityReport>;
+    presetRuleSets(): RuleSetSummary[] | Promise<RuleSetSummary[]>;
+    ruleSet(id: string, version: number): JSON | Promise<JSON>;
+}
+
+export interface IMutation {
+    submitSelfSummary(input: SubmitSelfSummaryInput): CommandOutcome | Promise<CommandOutcome>;
+    recordScores(input: RecordScoresInput): CommandOutcome | Promise<CommandOutcome>;
+    recordScoreAdjustment(input: RecordScoreAdjustmentInput): CommandOutcome | Promise<CommandOutcome>;
+    writeComment(input: WriteCommentInput): CommandOutcome | Promise<CommandOutcome>;
+    recordDemocraticEvaluation(input: RecordDemocraticEvaluationInput): CommandOutcome | Promise<CommandOutcome>;
+    recordDirectTrigger(input: RecordDirectTriggerInput): CommandOutcome | Promise<CommandOutcome>;
+    proposeGrade(input: ProposeGradeInput): CommandOutcome | Promise<CommandOutcome>;
+    reviewProposal(input: ReviewProposalInput): CommandOutcome | Promise<CommandOutcome>;
+    determineGrade(input: DetermineGradeInput): CommandOutcome | Promise<CommandOutcome>;
+    startPublicNotice(input: StartPublicNoticeInput): CommandOutcome | Promise<CommandOutcome>;
+    finalizeGrade(input: FinalizeGradeInput): CommandOutcome | Promise<CommandOutcome>;
+    publishResult(input: PublishResultInput): CommandOutcome | Promise<CommandOutcome>;
+    notifyPerson(input: NotifyPersonInput): CommandOutcome | Promise<CommandOutcome>;
+    signOff(input: SignOffInput): CommandOutcome | Promise<CommandOutcome>;
+    recordRefusalToSign(input: RecordRefusalToSignInput): CommandOutcome | Promise<CommandOutcome>;
+    fileObjection(input: FileObjectionInput): CommandOutcome | Promise<CommandOutcome>;
+    ruleOnObjection(input: RuleOnObjectionInput): CommandOutcome | Promise<CommandOutcome>;
+    fileAppeal(input: FileAppealInput): CommandOutcome | Promise<CommandOutcome>;
+    decideAppeal(input: DecideAppealInput): CommandOutcome | Promise<CommandOutcome>;
+    openCycle(input: OpenCycleInput): CommandOutcome | Promise<CommandOutcome>;
+    registerOrganization(input: RegisterOrganizationInput): CommandOutcome | Promise<CommandOutcome>;
+    renameOrganization(input: RenameOrganizationInput): CommandOutcome | Promise<CommandOutcome>;
+    adoptRuleSet(input: AdoptRuleSetInput): CommandOutcome | Promise<CommandOutcome>;
+    registerPerson(input: RegisterPersonInput): CommandOutcome | Promise<CommandOutcome>;
+    changePost(input: ChangePostInput): CommandOutcome | Promise<CommandOutcome>;
+    startProbation(input: StartProbationInput): CommandOutcome | Promise<CommandOutcome>;
+    recordLeave(input: RecordLeaveInput): CommandOutcome | Promise<CommandOutcome>;
+    startSecondment(input: StartSecondmentInput): CommandOutcome | Promise<CommandOutcome>;
+    endSecondment(input: EndSecondmentInput): CommandOutcome | Promise<CommandOutcome>;
+    recordDeparture(input: RecordDepartureInput): CommandOutcome | Promise<CommandOutcome>;
+    publishRuleSet(input: PublishRuleSetInput): CommandOutcome | Promise<CommandOutcome>;
+    publishPresetRuleSet(input: PublishPresetRuleSetInput): CommandOutcome | Promise<CommandOutcome>;
+}
+
+export interface Outcome {
+    kind: OutcomeKind;
+    grade?: Nullable<string>;
+    reason?: Nullable<string>;
+    label: string;
+}
+
+export interface RuleSetReference {
+    id: string;
+    version: number;
+    name: string;
+}
+
+export interface AppraisalRecord {
+    recordId: string;
+    cycleId: string;
+    organizationId: string;
+    unitId: string;
+    personId: string;
+    period: string;
+    periodKind: PeriodKind;
+    category: PersonCategory;
+    participation: Participation;
+    status: RecordStatus;
+    outcome?: Nullable<Outcome>;
+    publicNoticeFinalFrom?: Nullable<string>;
+    publishedOn?: Nullable<string>;
+    signedOff: boolean;
+    objectionStatus: ObjectionStatus;
+    appealStatus: AppealStatus;
+    ruleSet: RuleSetReference;
+    lastGlobalPosition?: Nullable<string>;
+}
+
+export interface GradeTrace {
+    recordId: string;
+    current?: Nullable<TracedDetermination>;
+    history: TracedDetermination[];
+}
+
+export interface TracedDetermination {
+    eventId: string;
+    globalPosition: string;
+    recordedAt: string;
+    kind: DeterminationKind;
+    determinedBy: string;
+    outcome: Outcome;
+    score?: Nullable<number>;
+    suggestedGrade?: Nullable<string>;
+    ruleSet: RuleSetReference;
+    steps: TraceStep[];
+}
+
+export interface TraceStep {
+    kind: TraceStepKind;
+    kindLabel: string;
+    rule: RuleCitation;
+    inputs: EventReference[];
+    conclusion: string;
+    explanation: string;
+    values: JSON;
+}
+
+export interface RuleCitation {
+    ruleSetId: string;
+    ruleSetVersion: number;
+    clause: string;
+}
 
 export interface PageInfo {
     endCursor?: Nullable<string>;
     hasNextPage: boolean;
 }
 
-export interface IQuery {
-    health(): Health | Promise<Health>;
-    events(streamId: string, after?: Nullable<string>, first?: Nullable<number>): EventConnection | Promise<EventConnection>;
-    verifyIntegrity(): IntegrityReport | Promise<IntegrityReport>;
+export interface CommandOutcome {
+    commandId: string;
+    streamId: string;
+    replayed: boolean;
+    events: Event[];
+}
+
+export interface EventReference {
+    eventId: string;
+    globalPosition: string;
+}
+
+export interface Cycle {
+    cycleId: string;
+    organizationId: string;
+    period: string;
+    status: CycleStatus;
+    participants: Participant[];
+    topGradesReserved: number;
+}
+
+export interface Participant {
+    personId: string;
+    recordId: string;
+    unitId: string;
+    category: PersonCategory;
+    subjectRole: SubjectRole;
+    participation: Participation;
+}
+
+export interface Participation {
+    outcome: ParticipationOutcome;
+    reason: string;
+    appraisedBy?: Nullable<string>;
+    fixedGrade?: Nullable<string>;
 }
 
 export interface Health {
@@ -80,6 +492,13 @@ export interface IntegrityReport {
     sealedEvents: number;
     firstBadPosition?: Nullable<string>;
     reason?: Nullable<string>;
+}
+
+export interface RuleSetSummary {
+    id: string;
+    version: number;
+    name: string;
+    effectiveFrom: string;
 }
 
 export type JSON = unknown;

@@ -165,3 +165,24 @@ describe('an organization as the subject of an assessment', () => {
     expect(assessment.result!.steps.map((step) => step.kindLabel)).toEqual(['量化评分', '分数段对应等次']);
   });
 });
+
+describe('retrying a command id', () => {
+  it('a top grade refused once and retried with the same command id after the cause is fixed still takes a quota slot', async () => {
+    await service.openCycle({ organizationId: 'bureau', period: '2025Q3', personIds: ['p1', 'p2', 'p3'] }, meta());
+    const recordId = 'bureau.p1.2025Q3';
+    await service.recordCommand(recordId, recordCommand('RecordScores', { raterId: UNIT_HEAD.id, raterRole: 'UNIT_HEAD', scores: scoreSheet(0) }));
+    await service.recordCommand(recordId, recordCommand('ProposeGrade', { grade: 'GOOD', reason: '' }));
+    const determine = recordCommand('DetermineGrade', { grade: 'GOOD' }, COMMITTEE);
+    await expect(service.recordCommand(recordId, determine)).rejects.toMatchObject({ code: 'APPRAISAL.NOT_REVIEWED' });
+    expect((await queries.cycle('bureau', '2025Q3')).topGradesReserved).toBe(0);
+
+    await service.recordCommand(recordId, recordCommand('ReviewProposal', { agrees: true, reason: '' }));
+    const retried = await service.recordCommand(recordId, determine);
+    expect(retried.events.map((event) => event.type)).toEqual(['GradeDetermined']);
+    expect((await queries.cycle('bureau', '2025Q3')).topGradesReserved).toBe(1);
+
+    const again = await service.recordCommand(recordId, determine);
+    expect(again.replayed).toBe(true);
+    expect((await queries.cycle('bureau', '2025Q3')).topGradesReserved).toBe(1);
+  });
+});

@@ -1,0 +1,93 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApp } from '../../src/bootstrap.js';
+import type { Actor } from '../../src/event-store/event.js';
+import { openInfrastructure } from '../../src/infrastructure.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export interface GraphQLResponse {
+  status: number;
+  body: { data?: Record<string, any> | null; errors?: { message: string; extensions: Record<string, any> }[] };
+}
+
+/** What every mutation returns, with the event fields the tests read. */
+export interface Outcome {
+  commandId: string;
+  streamId: string;
+  replayed: boolean;
+  events: { eventId: string; streamId: string; globalPosition: string; type: string; data: any; metadata: { commandId: string; effectiveAt: string; actor: Actor } }[];
+}
+
+const OUTCOME_FIELDS = `{ commandId streamId replayed events { eventId streamId globalPosition type data metadata { commandId effectiveAt actor { id role organizationId } } } }`;
+
+function actorHeaders(actor: Actor | undefined): Record<string, string> {
+  return actor ? { 'x-actor-id': actor.id, 'x-actor-role': actor.role, 'x-actor-organization': actor.organizationId } : {};
+}
+
+/**
+ * The service over HTTP on its own database, with a clock the test moves: every command is stamped
+ * 09:00 Asia/Shanghai of the day set last.
+ */
+export class GraphQLTestApp {
+  private constructor(
+    private readonly app: NestFastifyApplication,
+    private readonly database: TestDatabase,
+    private readonly clock: { now: Date },
+  ) {}
+
+  static async start(): Promise<GraphQLTestApp> {
+    const database = await createTestDatabase();
+    const infrastructure = await openInfrastructure({ databaseUrl: database.url, dataDirectory: 'unused', embeddedPostgresPort: undefined });
+    const clock = { now: new Date('2025-01-02T09:00:00+08:00') };
+    const app = await createApp(infrastructure, { logger: false, clock: () => clock.now });
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    return new GraphQLTestApp(app, database, clock);
+  }
+
+  async close(): Promise<void> {
+    await this.app.close();
+    await this.database.drop();
+  }
+
+  /** From now on, commands happen at 09:00 in Beijing on `day` (YYYY-MM-DD). */
+  today(day: string): void {
+    this.clock.now = new Date(`${day}T09:00:00+08:00`);
+  }
+
+  async request(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<GraphQLResponse> {
+    const response = await this.app.getHttpAdapter().getInstance().inject({
+      method: 'POST',
+      url: '/graphql',
+      headers: { 'content-type': 'application/json', ...headers },
+      payload: JSON.stringify({ query, variables }),
+    });
+    return { status: response.statusCode, body: response.json() };
+  }
+
+  /** Runs `mutation name(input: …)` as the actor and returns the whole response. */
+  attempt(name: string, input: Record<string, unknown>, actor?: Actor): Promise<GraphQLResponse> {
+    const inputType = `${name[0].toUpperCase()}${name.slice(1)}Input`;
+    return this.request(`mutation Run($input: ${inputType}!) { ${name}(input: $input) ${OUTCOME_FIELDS} }`, { input }, actorHeaders(actor));
+  }
+
+  /** Runs the mutation and returns its outcome; fails the test with the errors if there are any. */
+  async mutate(name: string, input: Record<string, unknown>, actor: Actor): Promise<Outcome> {
+    const { body } = await this.attempt(name, input, actor);
+    if (body.errors) throw new Error(`${name} failed: ${JSON.stringify(body.errors, null, 2)}`);
+    return body.data![name];
+  }
+
+  /** Runs the mutation expecting exactly one error, and returns it. */
+  async refusal(name: string, input: Record<string, unknown>, actor: Actor): Promise<{ message: string; extensions: Record<string, any> }> {
+    const { body } = await this.attempt(name, input, actor);
+    if (!body.errors || body.errors.length !== 1) throw new Error(`${name} was expected to fail once: ${JSON.stringify(body)}`);
+    return body.errors[0];
+  }
+
+  /** Runs a query and returns its data; fails the test with the errors if there are any. */
+  async query(query: string, variables: Record<string, unknown> = {}): Promise<Record<string, any>> {
+    const { body } = await this.request(query, variables);
+    if (body.errors) throw new Error(`query failed: ${JSON.stringify(body.errors, null, 2)}`);
+    return body.data!;
+  }
+}
