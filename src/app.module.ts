@@ -14,6 +14,7 @@ import { JsonScalar } from './graphql/json.scalar.js';
 import { OrganizationResolver } from './graphql/organization.resolver.js';
 import { PersonResolver } from './graphql/person.resolver.js';
 import { RuleSetResolver } from './graphql/rule-set.resolver.js';
+import { UnitAssessmentResolver } from './graphql/unit-assessment.resolver.js';
 import { CLOCK, INFRASTRUCTURE, type Clock } from './graphql/tokens.js';
 import type { Infrastructure } from './infrastructure.js';
 import { projectPath } from './config/project-root.js';
@@ -64,6 +65,7 @@ export class AppModule {
         PersonResolver,
         CycleResolver,
         AppraisalRecordResolver,
+        UnitAssessmentResolver,
       ],
     };
   }

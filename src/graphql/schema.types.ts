@@ -28,6 +28,7 @@ export type OrganizationKind = "ORGAN" | "UNIT";
 export type PersonCategory = "CIVIL_SERVANT" | "REFERENCE_MANAGED" | "PUBLIC_INSTITUTION" | "OTHER";
 export type LeaveKind = "SICK_OR_PERSONAL" | "STATUTORY" | "WORK_INJURY";
 export type DepartureReason = "LEFT" | "RETIRED" | "DIED" | "DISMISSED";
+export type UnitAssessmentStatus = "NONE" | "OPEN" | "DETERMINED";
 
 export interface SubmitSelfSummaryInput {
     commandId?: Nullable<string>;
@@ -276,6 +277,34 @@ export interface PublishPresetRuleSetInput {
     id: string;
 }
 
+export interface OpenUnitAssessmentInput {
+    commandId?: Nullable<string>;
+    organizationId: string;
+    year: number;
+    schemeId: string;
+    scaleId: string;
+}
+
+export interface RecordUnitScoresInput {
+    commandId?: Nullable<string>;
+    assessmentId: string;
+    raterId: string;
+    scores: IndicatorScoreInput[];
+}
+
+export interface RecordUnitBonusInput {
+    commandId?: Nullable<string>;
+    assessmentId: string;
+    matter: string;
+    points: number;
+    basis: string;
+}
+
+export interface DetermineUnitResultInput {
+    commandId?: Nullable<string>;
+    assessmentId: string;
+}
+
 export interface IQuery {
     appraisalRecord(recordId: string): AppraisalRecord | Promise<AppraisalRecord>;
     gradeTrace(recordId: string): GradeTrace | Promise<GradeTrace>;
@@ -285,6 +314,7 @@ export interface IQuery {
     verifyIntegrity(): IntegrityReport | Promise<IntegrityReport>;
     presetRuleSets(): RuleSetSummary[] | Promise<RuleSetSummary[]>;
     ruleSet(id: string, version: number): JSON | Promise<JSON>;
+    unitAssessment(assessmentId: string): UnitAssessment | Promise<UnitAssessment>;
 }
 
 export interface IMutation {
@@ -320,6 +350,10 @@ export interface IMutation {
     recordDeparture(input: RecordDepartureInput): CommandOutcome | Promise<CommandOutcome>;
     publishRuleSet(input: PublishRuleSetInput): CommandOutcome | Promise<CommandOutcome>;
     publishPresetRuleSet(input: PublishPresetRuleSetInput): CommandOutcome | Promise<CommandOutcome>;
+    openUnitAssessment(input: OpenUnitAssessmentInput): CommandOutcome | Promise<CommandOutcome>;
+    recordUnitScores(input: RecordUnitScoresInput): CommandOutcome | Promise<CommandOutcome>;
+    recordUnitBonus(input: RecordUnitBonusInput): CommandOutcome | Promise<CommandOutcome>;
+    determineUnitResult(input: DetermineUnitResultInput): CommandOutcome | Promise<CommandOutcome>;
 }
 
 export interface Outcome {
@@ -499,6 +533,26 @@ export interface RuleSetSummary {
     version: number;
     name: string;
     effectiveFrom: string;
+}
+
+export interface UnitAssessment {
+    assessmentId: string;
+    organizationId: string;
+    year: number;
+    schemeId: string;
+    scaleId: string;
+    ruleSetId: string;
+    ruleSetVersion: number;
+    status: UnitAssessmentStatus;
+    result?: Nullable<UnitAssessmentResult>;
+}
+
+export interface UnitAssessmentResult {
+    result: string;
+    label: string;
+    score: number;
+    eventId: string;
+    steps: TraceStep[];
 }
 
 export type JSON = unknown;
