@@ -154,6 +154,17 @@ export class DetermineGradeInput extends RecordInput implements Schema.Determine
   grade?: string | null;
 }
 
+export class RecordReceivingOrganizationResultInput extends RecordInput implements Schema.RecordReceivingOrganizationResultInput {
+  @IsText(1, 100)
+  receivingOrganizationId: string;
+
+  @IsGradeCode()
+  grade: string;
+
+  @IsText(1, 500)
+  document: string;
+}
+
 export class StartPublicNoticeInput extends RecordInput implements Schema.StartPublicNoticeInput {
   @IsDay()
   startDate: string;

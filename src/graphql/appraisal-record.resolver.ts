@@ -8,6 +8,7 @@ import { CurrentActor } from './actor.js';
 import {
   DecideAppealInput,
   DetermineGradeInput,
+  RecordReceivingOrganizationResultInput,
   FileAppealInput,
   FileObjectionInput,
   FinalizeGradeInput,
@@ -107,6 +108,12 @@ export class AppraisalRecordResolver {
   determineGrade(@Args('input') input: DetermineGradeInput, @CurrentActor() actor: Actor): Promise<CommandOutcome> {
     const { commandId, recordId, ...data } = input;
     return this.run(actor, commandId, recordId, (metadata) => ({ type: 'DetermineGrade', data: present(data), metadata }));
+  }
+
+  @Mutation('recordReceivingOrganizationResult')
+  recordReceivingOrganizationResult(@Args('input') input: RecordReceivingOrganizationResultInput, @CurrentActor() actor: Actor): Promise<CommandOutcome> {
+    const { commandId, recordId, ...data } = input;
+    return this.run(actor, commandId, recordId, (metadata) => ({ type: 'RecordReceivingOrganizationResult', data, metadata }));
   }
 
   @Mutation('startPublicNotice')

@@ -115,6 +115,14 @@ export interface DetermineGradeInput {
     grade?: Nullable<string>;
 }
 
+export interface RecordReceivingOrganizationResultInput {
+    commandId?: Nullable<string>;
+    recordId: string;
+    receivingOrganizationId: string;
+    grade: string;
+    document: string;
+}
+
 export interface StartPublicNoticeInput {
     commandId?: Nullable<string>;
     recordId: string;
@@ -327,6 +335,7 @@ export interface IMutation {
     proposeGrade(input: ProposeGradeInput): CommandOutcome | Promise<CommandOutcome>;
     reviewProposal(input: ReviewProposalInput): CommandOutcome | Promise<CommandOutcome>;
     determineGrade(input: DetermineGradeInput): CommandOutcome | Promise<CommandOutcome>;
+    recordReceivingOrganizationResult(input: RecordReceivingOrganizationResultInput): CommandOutcome | Promise<CommandOutcome>;
     startPublicNotice(input: StartPublicNoticeInput): CommandOutcome | Promise<CommandOutcome>;
     finalizeGrade(input: FinalizeGradeInput): CommandOutcome | Promise<CommandOutcome>;
     publishResult(input: PublishResultInput): CommandOutcome | Promise<CommandOutcome>;

@@ -162,6 +162,34 @@ describe('appraisal record: proposal, review, determination', () => {
     expect(determined).toMatchObject({ data: { outcome: { kind: 'GRADE', grade: 'FAIRLY_GOOD' } } });
   });
 
+  it('a seconded person\'s result comes from the receiving organization and is sent home as the record\'s grade', () => {
+    const seconded = {
+      ...opened,
+      data: { ...(opened.data as object), participation: { outcome: 'GRADED', reason: '借调/挂职期间由接收单位考核，结果反馈派出单位', appraisedBy: 'province-office' } },
+    } as RecordEvent;
+    spec.given([seconded]).when(at('DetermineGrade', { grade: 'GOOD' }), context).thenThrows('APPRAISAL.APPRAISED_ELSEWHERE', { details: { appraisedBy: 'province-office' } });
+    spec
+      .given([seconded])
+      .when(at('RecordReceivingOrganizationResult', { receivingOrganizationId: 'city-office', grade: 'GOOD', document: '考核结果反馈函' }), context)
+      .thenThrows('APPRAISAL.NOT_APPRAISED_THERE');
+    spec
+      .given([opened])
+      .when(at('RecordReceivingOrganizationResult', { receivingOrganizationId: 'province-office', grade: 'GOOD', document: '考核结果反馈函' }), context)
+      .thenThrows('APPRAISAL.NOT_APPRAISED_THERE', { details: { appraisedBy: null } });
+    const events = recordDecider.decide(
+      at('RecordReceivingOrganizationResult', { receivingOrganizationId: 'province-office', grade: 'GOOD', document: '省厅考核结果反馈函〔2025〕3号' }) as RecordCommand,
+      stateOf([seconded]),
+      context,
+    );
+    expect(events.map((event) => event.type)).toEqual(['GradeDetermined', 'GradeFinalized']);
+    const determined = events[0] as Extract<RecordEvent, { type: 'GradeDetermined' }>;
+    expect(determined.data).toMatchObject({ outcome: { kind: 'GRADE', grade: 'GOOD' }, requiresPublicNotice: false });
+    expect(determined.data.trace.map((step) => step.explanation)).toEqual([
+      '借调/挂职期间由接收单位考核，结果反馈派出单位',
+      '接收单位 province-office 考核确定，结果反馈派出单位（省厅考核结果反馈函〔2025〕3号）',
+    ]);
+  });
+
   it('a comment-only record is determined without a grade', () => {
     const events = recordDecider.decide(at('DetermineGrade', {}) as RecordCommand, stateOf([commentOnly]), context);
     expect(events[0]).toMatchObject({ type: 'GradeDetermined', data: { outcome: { kind: 'COMMENT_ONLY', reason: '试用期人员只写评语、不定等次' } } });

@@ -10,6 +10,7 @@ import type { Participation } from './participation.js';
 import type { QuotaAllowance } from './quota.js';
 import type { RecordEvent } from './record.events.js';
 import type { DemocraticEvaluation, IndicatorScore, ScoreAdjustment } from './scoring.js';
+import { cite, type TraceStep } from './trace.js';
 import { parsePeriod, type GradeCode, type Outcome, type PeriodKind, type PersonCategory, type RaterRole, type SubjectRole } from './vocabulary.js';
 
 type RecordCommandOf<Type extends string, Data> = Command<Type, Data>;
@@ -35,6 +36,7 @@ export type RecordCommand =
   | RecordCommandOf<'ProposeGrade', { grade: GradeCode; reason: string }>
   | RecordCommandOf<'ReviewProposal', { agrees: boolean; grade?: GradeCode; reason: string }>
   | RecordCommandOf<'DetermineGrade', { grade?: GradeCode }>
+  | RecordCommandOf<'RecordReceivingOrganizationResult', { receivingOrganizationId: string; grade: GradeCode; document: string }>
   | RecordCommandOf<'StartPublicNotice', { startDate: string }>
   | RecordCommandOf<'FinalizeGrade', Record<string, never>>
   | RecordCommandOf<'PublishResult', Record<string, never>>
@@ -239,6 +241,11 @@ function decide(command: RecordCommand, state: RecordState, context: RecordConte
     }
     case 'DetermineGrade': {
       const opened = requireBeforeDetermination(state, 'determine the grade');
+      if (opened.participation.appraisedBy) {
+        throw fail('APPRAISAL.APPRAISED_ELSEWHERE', `the person is appraised by ${opened.participation.appraisedBy} during the secondment: record the result it sends`, {
+          appraisedBy: opened.participation.appraisedBy,
+        });
+      }
       const graded = opened.participation.outcome === 'GRADED';
       if (graded && !state.review) throw fail('APPRAISAL.NOT_REVIEWED', 'the proposal has not been reviewed yet (propose, review, then determine)');
       const fixed = opened.participation.fixedGrade;
@@ -255,6 +262,34 @@ function decide(command: RecordCommand, state: RecordState, context: RecordConte
           ruleSetId: context.ruleSet.id,
         },
         ...(requiresPublicNotice ? [] : [{ type: 'GradeFinalized' as const, data: { outcome: derivation.outcome!, finalizedOn: today } }]),
+      ];
+    }
+    case 'RecordReceivingOrganizationResult': {
+      const opened = requireBeforeDetermination(state, 'record the receiving organization\'s result');
+      const appraisedBy = opened.participation.appraisedBy;
+      if (appraisedBy !== command.data.receivingOrganizationId) {
+        throw fail('APPRAISAL.NOT_APPRAISED_THERE', appraisedBy ? `the person is appraised by ${appraisedBy}, not ${command.data.receivingOrganizationId}` : 'the person is appraised at home, not by a receiving organization', {
+          appraisedBy: appraisedBy ?? null,
+        });
+      }
+      requireGradeOnScale(context, opened, command.data.grade, 'grade');
+      requireText('document', command.data.document, 500);
+      const outcome: Outcome = { kind: 'GRADE', grade: command.data.grade };
+      const citation = (clause: string) => ({ ruleSetId: context.ruleSet.id, ruleSetVersion: context.ruleSet.version, clause });
+      const trace: TraceStep[] = [
+        { kind: 'PARTICIPATION', rule: citation('participation.secondedAppraisedBy'), inputs: cite([state.opened?.ref]), conclusion: `APPRAISED_BY ${appraisedBy}`, explanation: opened.participation.reason, values: {} },
+        {
+          kind: 'DETERMINATION',
+          rule: citation('determination'),
+          inputs: [],
+          conclusion: `GRADE ${command.data.grade}`,
+          explanation: `接收单位 ${appraisedBy} 考核确定，结果反馈派出单位（${command.data.document}）`,
+          values: { receivingOrganizationId: appraisedBy, document: command.data.document },
+        },
+      ];
+      return [
+        { type: 'GradeDetermined', data: { outcome, score: null, suggestedGrade: null, determinedBy: actor, requiresPublicNotice: false, trace }, ruleSetId: context.ruleSet.id },
+        { type: 'GradeFinalized', data: { outcome, finalizedOn: today } },
       ];
     }
     case 'StartPublicNotice': {
