@@ -295,3 +295,46 @@ describe('appraisal record: objection (复核) and appeal (申诉)', () => {
 function stateOf(events: RecordEvent[]) {
   return events.reduce(recordDecider.evolve, recordDecider.initialState());
 }
+
+describe('appraisal record: investigation, withholding and backfill (DOMAIN §4.4)', () => {
+  const investigation = { caseId: 'case-7', openedOn: '2025-05-10' };
+  const underCase = { ...context, investigation };
+  const topScored: RecordEvent[] = [
+    opened,
+    { type: 'ScoresRecorded', data: { raterId: 'head-1', raterRole: 'SUPERIOR', scores: [{ indicatorId: 'performance', points: 58 }, { indicatorId: 'integrity', points: 38 }] } },
+  ];
+  const withheld = (): RecordEvent[] => [...topScored, ...recordDecider.decide(at('DetermineGrade', {}) as RecordCommand, stateOf(topScored), underCase)];
+
+  it('writes no comment and gives no grade while the case is open', () => {
+    spec.given(topScored).when(at('WriteComment', { text: '表现良好' }), underCase).thenThrows('APPRAISAL.UNDER_INVESTIGATION', { details: { caseId: 'case-7' } });
+    spec.given(topScored).when(at('DetermineGrade', { grade: 'GOOD' }), underCase).thenThrows('APPRAISAL.UNDER_INVESTIGATION', { message: /case case-7, opened 2025-05-10/ });
+    const events = withheld().slice(topScored.length);
+    expect(events.map((event) => event.type)).toEqual(['GradeDetermined', 'GradeFinalized']);
+    expect(events[0]).toMatchObject({ data: { outcome: { kind: 'WITHHELD_INVESTIGATION' }, withheldByCase: 'case-7', requiresPublicNotice: false } });
+  });
+
+  it('backfills from the period\'s scores when the case closes with a warning, never the top grade', () => {
+    const [backfilled] = recordDecider.decide(at('BackfillGrade', { caseId: 'case-7', caseOutcome: 'WARNING' }) as RecordCommand, stateOf(withheld()), context);
+    expect(backfilled).toMatchObject({ type: 'GradeBackfilled', data: { outcome: { kind: 'GRADE', grade: 'FAIRLY_GOOD' }, score: 96, caseId: 'case-7', caseOutcome: 'WARNING' } });
+    const trace = (backfilled as Extract<RecordEvent, { type: 'GradeBackfilled' }>).data.trace;
+    expect(trace.find((step) => step.conclusion === 'BACKFILL WARNING')?.explanation).toMatch(/不得确定为好/);
+  });
+
+  it('backfills the top grade after no penalty while the quota allows, and the next grade when it is full', () => {
+    const [free] = recordDecider.decide(at('BackfillGrade', { caseId: 'case-7', caseOutcome: 'NO_PENALTY' }) as RecordCommand, stateOf(withheld()), context);
+    expect(free).toMatchObject({ data: { outcome: { grade: 'GOOD' } } });
+    const full = { ...context, derivation: { ...context.derivation!, quota: { allowance: { denominator: 5, exact: 2, allowed: 2 }, used: 2 } } };
+    const [limited] = recordDecider.decide(at('BackfillGrade', { caseId: 'case-7', caseOutcome: 'NO_PENALTY' }) as RecordCommand, stateOf(withheld()), full);
+    expect(limited).toMatchObject({ data: { outcome: { grade: 'FAIRLY_GOOD' } } });
+    expect((limited as Extract<RecordEvent, { type: 'GradeBackfilled' }>).data.trace.map((step) => step.conclusion)).toContain('QUOTA_EXHAUSTED');
+  });
+
+  it('leaves the record ungraded for good after a heavier penalty, and refuses a case that did not withhold it', () => {
+    spec.given(withheld()).when(at('LeaveUngraded', { caseId: 'case-7', caseOutcome: 'HEAVIER' }), context).then([
+      { type: 'RecordLeftUngraded', data: { caseId: 'case-7', caseOutcome: 'HEAVIER', reason: '案件 case-7 以重于警告的处分结案：该期不补定等次' } },
+    ]);
+    spec.given(withheld()).when(at('BackfillGrade', { caseId: 'case-8', caseOutcome: 'NO_PENALTY' }), context).thenThrows('APPRAISAL.NOT_WITHHELD_BY_CASE', { details: { withheldBy: 'case-7' } });
+    const backfilled = recordDecider.decide(at('BackfillGrade', { caseId: 'case-7', caseOutcome: 'WARNING' }) as RecordCommand, stateOf(withheld()), context);
+    spec.given([...withheld(), ...backfilled]).when(at('BackfillGrade', { caseId: 'case-7', caseOutcome: 'WARNING' }), context).thenThrows('APPRAISAL.NOT_WITHHELD_BY_CASE');
+  });
+});

@@ -21,6 +21,10 @@ export interface DerivationInput {
   directTriggers: { trigger: DirectTrigger; ref?: RecordedRef }[];
   /** For an annual record: the year's quarterly results. */
   quarterlies?: QuarterlyResult[];
+  /** An open investigation covering the period: the record gets no comment and no grade. */
+  investigation?: { caseId: string; openedOn: string; ref?: RecordedRef };
+  /** A backfill after the case closed (补定等次): under a warning, never the top grade. */
+  backfill?: { caseId: string; caseOutcome: string; ref?: RecordedRef };
   /** The grade the committee determines; absent to derive only the suggestion. */
   requested?: { grade: GradeCode; ref?: RecordedRef };
   /** The quota in the record's scope: top grades allowed and already taken by others. */
@@ -106,6 +110,16 @@ export function deriveGrade(input: DerivationInput): Derivation {
       : done({ kind: 'NOT_PARTICIPATING', reason: participation.reason }, null, null);
   }
   if (participation.outcome === 'COMMENT_ONLY') return notGradable(participation.reason);
+  if (input.investigation) {
+    const reason = `立案审查调查期间不写评语、不定等次（案件 ${input.investigation.caseId}，${input.investigation.openedOn} 立案）`;
+    step('DISCIPLINE', 'discipline.investigationWithholds', [input.investigation.ref], 'WITHHELD_INVESTIGATION', reason, { caseId: input.investigation.caseId });
+    return input.requested
+      ? reject('APPRAISAL.UNDER_INVESTIGATION', `the person is under investigation (case ${input.investigation.caseId}, opened ${input.investigation.openedOn}): the record is withheld, determine it without a grade`, {
+          caseId: input.investigation.caseId,
+          openedOn: input.investigation.openedOn,
+        })
+      : done({ kind: 'WITHHELD_INVESTIGATION', reason }, null, null);
+  }
 
   // 2. Discipline.
   const topBarredBecause: string[] = [];
@@ -139,6 +153,19 @@ export function deriveGrade(input: DerivationInput): Derivation {
       const unknown: never = discipline.effect;
       throw new Error(`unknown grade effect ${String(unknown)}`);
     }
+  }
+
+  if (input.backfill) {
+    const underWarning = input.backfill.caseOutcome === 'WARNING';
+    step(
+      'DISCIPLINE',
+      'discipline.backfillOutcomes',
+      [input.backfill.ref],
+      `BACKFILL ${input.backfill.caseOutcome}`,
+      `案件 ${input.backfill.caseId} 结案（${input.backfill.caseOutcome}），依当期评分、评语和规则补定等次` + (underWarning ? `，不得确定为${labelOf(scale, top)}` : ''),
+      { caseId: input.backfill.caseId, caseOutcome: input.backfill.caseOutcome },
+    );
+    if (underWarning) topBarredBecause.push(`案件以警告结案，补定等次不得确定为${labelOf(scale, top)}`);
   }
 
   // 3. Direct determinations.
@@ -218,9 +245,20 @@ export function deriveGrade(input: DerivationInput): Derivation {
     suggested = scale.grades[1].code;
   }
 
-  // 6. The committee's grade.
+  // 6. The committee's grade, or the derived one where nobody requests a grade (backfill).
   const requested = input.requested;
-  if (!requested) return done(suggested ? { kind: 'GRADE', grade: suggested } : null, score, suggested);
+  if (!requested) {
+    if (suggested === top && input.quota && input.quota.used >= input.quota.allowance.allowed) {
+      const { allowance, used } = input.quota;
+      suggested = scale.grades[1].code;
+      step('QUOTA', `quotas.${period.kind}`, [], 'QUOTA_EXHAUSTED', `${labelOf(scale, top)}名额已满（${allowance.allowed} 个，已用 ${used}），确定为${labelOf(scale, suggested)}`, {
+        allowed: allowance.allowed,
+        used,
+        available: 0,
+      });
+    }
+    return done(suggested ? { kind: 'GRADE', grade: suggested } : null, score, suggested);
+  }
   if (!scale.grades.some((grade) => grade.code === requested.grade)) {
     return reject('APPRAISAL.UNKNOWN_GRADE', `grade ${requested.grade} is not on the ${scale.name} scale`, {
       grade: requested.grade,

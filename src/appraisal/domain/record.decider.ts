@@ -46,6 +46,8 @@ export type RecordCommand =
   | RecordCommandOf<'FileObjection', { reasons: string }>
   | RecordCommandOf<'RuleOnObjection', { ruling: 'UPHELD' | 'REVISED'; grade?: GradeCode; reasons: string }>
   | RecordCommandOf<'FileAppeal', { reasons: string }>
+  | RecordCommandOf<'BackfillGrade', { caseId: string; caseOutcome: string }>
+  | RecordCommandOf<'LeaveUngraded', { caseId: string; caseOutcome: string }>
   | RecordCommandOf<'DecideAppeal', { decision: 'UPHELD' | 'REVISED'; grade?: GradeCode; reasons: string; authority: string }>;
 
 /** What deciding needs from outside the record stream, loaded by the caller. */
@@ -53,6 +55,8 @@ export interface RecordContext {
   /** The rule set the record was opened under (id and version named in RecordOpened). */
   ruleSet: RuleSetDocument;
   calendar: WorkCalendar;
+  /** An open investigation of the person covering the record's period (no comment, no grade). */
+  investigation?: { caseId: string; openedOn: string; ref?: RecordedRef };
   /** Facts from other streams for a determination or revision. */
   derivation?: {
     measures: MeasureOnRecord[];
@@ -82,6 +86,8 @@ export interface RecordState {
   signedOff: boolean;
   objection?: { ruledOn?: string };
   appeal?: { decided: boolean };
+  /** The case whose investigation withheld the record, until a backfill or the final refusal of one. */
+  withheldBy?: string;
 }
 
 const fail = (code: string, message: string, details: Record<string, unknown> = {}) => new ApplicationError(code, message, details);
@@ -125,7 +131,13 @@ function isTopGrade(context: RecordContext, opened: Opened, outcome: Outcome | u
 }
 
 /** Runs the derivation for a determination or a revision; a refusal becomes a typed error. */
-function derive(state: RecordState, context: RecordContext, opened: Opened, grade: GradeCode | undefined): Extract<Derivation, { ok: true }> {
+function derive(
+  state: RecordState,
+  context: RecordContext,
+  opened: Opened,
+  grade: GradeCode | undefined,
+  backfill?: { caseId: string; caseOutcome: string },
+): Extract<Derivation, { ok: true }> {
   const facts = context.derivation;
   if (!facts) throw new Error('a determination needs the derivation context (discipline, quarterlies, quota)');
   const result = deriveGrade({
@@ -142,6 +154,8 @@ function derive(state: RecordState, context: RecordContext, opened: Opened, grad
     quarterlies: facts.quarterlies,
     requested: grade === undefined ? undefined : { grade },
     quota: facts.quota,
+    investigation: backfill ? undefined : context.investigation,
+    backfill,
   });
   if (!result.ok) throw fail(result.code, result.message, { ...result.details, trace: result.trace });
   return result;
@@ -202,6 +216,11 @@ function decide(command: RecordCommand, state: RecordState, context: RecordConte
     case 'WriteComment': {
       const opened = requireBeforeDetermination(state, 'write a comment');
       if (opened.participation.outcome === 'NOT_PARTICIPATING') requireGraded(opened, 'write a comment');
+      if (context.investigation) {
+        throw fail('APPRAISAL.UNDER_INVESTIGATION', `no comment is written while the person is under investigation (case ${context.investigation.caseId}, opened ${context.investigation.openedOn})`, {
+          caseId: context.investigation.caseId,
+        });
+      }
       requireText('text', command.data.text, 5000);
       return [{ type: 'CommentWritten', data: { authorId: actor, text: command.data.text } }];
     }
@@ -247,18 +266,26 @@ function decide(command: RecordCommand, state: RecordState, context: RecordConte
         });
       }
       const graded = opened.participation.outcome === 'GRADED';
-      if (graded && !state.review) throw fail('APPRAISAL.NOT_REVIEWED', 'the proposal has not been reviewed yet (propose, review, then determine)');
+      if (graded && !state.review && !context.investigation) throw fail('APPRAISAL.NOT_REVIEWED', 'the proposal has not been reviewed yet (propose, review, then determine)');
       const fixed = opened.participation.fixedGrade;
       if (fixed && command.data.grade && command.data.grade !== fixed) {
         throw fail('APPRAISAL.GRADE_FORCED', `the grade must be ${fixed}: ${opened.participation.reason}`, { required: fixed, because: opened.participation.reason });
       }
-      const grade = graded ? (command.data.grade ?? fixed ?? state.review?.grade) : undefined;
+      const grade = graded && !context.investigation ? (command.data.grade ?? fixed ?? state.review?.grade) : command.data.grade;
       const derivation = derive(state, context, opened, grade);
       const requiresPublicNotice = isTopGrade(context, opened, derivation.outcome ?? undefined);
       return [
         {
           type: 'GradeDetermined',
-          data: { outcome: derivation.outcome!, score: derivation.score, suggestedGrade: derivation.suggestedGrade, determinedBy: actor, requiresPublicNotice, trace: derivation.trace },
+          data: {
+            outcome: derivation.outcome!,
+            score: derivation.score,
+            suggestedGrade: derivation.suggestedGrade,
+            determinedBy: actor,
+            requiresPublicNotice,
+            trace: derivation.trace,
+            ...(derivation.outcome?.kind === 'WITHHELD_INVESTIGATION' && context.investigation ? { withheldByCase: context.investigation.caseId } : {}),
+          },
           ruleSetId: context.ruleSet.id,
         },
         ...(requiresPublicNotice ? [] : [{ type: 'GradeFinalized' as const, data: { outcome: derivation.outcome!, finalizedOn: today } }]),
@@ -365,6 +392,23 @@ function decide(command: RecordCommand, state: RecordState, context: RecordConte
         { type: 'GradeRevised', data: { from: state.outcome!, to: derivation.outcome!, score: derivation.score, cause: isAppeal ? 'APPEAL' : 'OBJECTION', trace: derivation.trace } },
       ];
     }
+    case 'BackfillGrade':
+    case 'LeaveUngraded': {
+      const opened = requireOpened(state);
+      if (state.withheldBy !== command.data.caseId) {
+        throw fail('APPRAISAL.NOT_WITHHELD_BY_CASE', `the record is not withheld by case ${command.data.caseId}`, { caseId: command.data.caseId, withheldBy: state.withheldBy ?? null });
+      }
+      if (command.type === 'LeaveUngraded') {
+        return [{ type: 'RecordLeftUngraded', data: { ...command.data, reason: `案件 ${command.data.caseId} 以重于警告的处分结案：该期不补定等次` } }];
+      }
+      const derivation = derive(state, context, opened, undefined, command.data);
+      if (!derivation.outcome) {
+        throw fail('APPRAISAL.BACKFILL_NOT_DERIVABLE', 'the period\'s scores do not give a grade to backfill: record the missing scores first', {
+          trace: derivation.trace,
+        });
+      }
+      return [{ type: 'GradeBackfilled', data: { outcome: derivation.outcome, score: derivation.score, ...command.data, trace: derivation.trace }, ruleSetId: context.ruleSet.id }];
+    }
     case 'FileAppeal': {
       if (!state.objection?.ruledOn) throw fail('APPRAISAL.NO_OBJECTION_RULING', 'an appeal (申诉) follows a ruling on an objection (复核)');
       if (state.appeal) throw fail('APPRAISAL.APPEAL_ALREADY_FILED', 'an appeal has already been filed');
@@ -416,7 +460,11 @@ function evolve(state: RecordState, event: RecordEvent): RecordState {
     case 'ProposalReviewed':
       return { ...state, review: { grade: event.data.grade } };
     case 'GradeDetermined':
-      return { ...state, status: 'AWAITING_NOTICE', outcome: event.data.outcome };
+      return { ...state, status: 'AWAITING_NOTICE', outcome: event.data.outcome, withheldBy: event.data.withheldByCase };
+    case 'GradeBackfilled':
+      return { ...state, outcome: event.data.outcome, withheldBy: undefined };
+    case 'RecordLeftUngraded':
+      return { ...state, outcome: { kind: 'WITHHELD_INVESTIGATION', reason: event.data.reason }, withheldBy: undefined };
     case 'PublicNoticeStarted':
       return { ...state, notice: { finalFrom: event.data.finalFrom } };
     case 'GradeFinalized':

@@ -37,6 +37,8 @@ export type RecordEvent =
       determinedBy: string;
       requiresPublicNotice: boolean;
       trace: TraceStep[];
+      /** The case whose open investigation withheld the record (outcome WITHHELD_INVESTIGATION). */
+      withheldByCase?: string;
     }>
   | DecidedEvent<'PublicNoticeStarted', { startDate: string; workingDays: string[]; lastDay: string; finalFrom: string; calendar: string }>
   | DecidedEvent<'GradeFinalized', { outcome: Outcome; finalizedOn: string }>
@@ -47,6 +49,8 @@ export type RecordEvent =
   | DecidedEvent<'ObjectionFiled', { contested: Outcome; reasons: string; filedOn: string; dayOfWindow: number; deadline: string }>
   | DecidedEvent<'ObjectionRuled', { ruling: 'UPHELD' | 'REVISED'; reasons: string; ruledOn: string; ruledBy: string }>
   | DecidedEvent<'GradeRevised', { from: Outcome; to: Outcome; score: number | null; cause: 'OBJECTION' | 'APPEAL'; trace: TraceStep[] }>
+  | DecidedEvent<'GradeBackfilled', { outcome: Outcome; score: number | null; caseId: string; caseOutcome: string; trace: TraceStep[] }>
+  | DecidedEvent<'RecordLeftUngraded', { caseId: string; caseOutcome: string; reason: string }>
   | DecidedEvent<'AppealFiled', { reasons: string; filedOn: string; deadline: string }>
   | DecidedEvent<'AppealDecided', { decision: 'UPHELD' | 'REVISED'; reasons: string; authority: string; decidedOn: string }>;
 

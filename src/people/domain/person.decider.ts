@@ -1,6 +1,14 @@
 import type { PersonCategory } from '../../appraisal/domain/vocabulary.js';
 import type { Command, DecidedEvent, Decider } from '../../command/decider.js';
 import { ApplicationError } from '../../shared/errors.js';
+import {
+  EMPTY_DISCIPLINE,
+  decideDiscipline,
+  evolveDiscipline,
+  type DisciplineCommand,
+  type DisciplineEvent,
+  type DisciplineHistory,
+} from './discipline-record.js';
 
 /** 病假/事假; statutory leave (年休假, 婚假, 产假 …), which never counts toward "leave over half the period"; 工伤假. */
 export type LeaveKind = 'SICK_OR_PERSONAL' | 'STATUTORY' | 'WORK_INJURY';
@@ -33,7 +41,15 @@ export type StartSecondment = Command<'StartSecondment', { receivingOrganization
 export type EndSecondment = Command<'EndSecondment', { date: string }>;
 /** `date` is the first day out of service. */
 export type RecordDeparture = Command<'RecordDeparture', { reason: DepartureReason; date: string }>;
-export type PersonCommand = RegisterPerson | ChangePost | StartProbation | RecordLeave | StartSecondment | EndSecondment | RecordDeparture;
+export type PersonCommand =
+  | RegisterPerson
+  | ChangePost
+  | StartProbation
+  | RecordLeave
+  | StartSecondment
+  | EndSecondment
+  | RecordDeparture
+  | DisciplineCommand;
 
 export type PersonRegistered = DecidedEvent<
   'PersonRegistered',
@@ -57,7 +73,15 @@ export type LeaveRecorded = DecidedEvent<'LeaveRecorded', { personId: string; ki
 export type SecondmentStarted = DecidedEvent<'SecondmentStarted', { personId: string; receivingOrganizationId: string; from: string; to?: string }>;
 export type SecondmentEnded = DecidedEvent<'SecondmentEnded', { personId: string; receivingOrganizationId: string; date: string }>;
 export type PersonDeparted = DecidedEvent<'PersonDeparted', { personId: string; reason: DepartureReason; date: string }>;
-export type PersonEvent = PersonRegistered | PostChanged | ProbationStarted | LeaveRecorded | SecondmentStarted | SecondmentEnded | PersonDeparted;
+export type PersonEvent =
+  | PersonRegistered
+  | PostChanged
+  | ProbationStarted
+  | LeaveRecorded
+  | SecondmentStarted
+  | SecondmentEnded
+  | PersonDeparted
+  | DisciplineEvent;
 
 export interface PostHeld extends Post {
   since: string;
@@ -85,6 +109,8 @@ export interface PersonRecord {
   probation?: DateRange;
   leaves: Leave[];
   secondments: Secondment[];
+  /** Sanctions, lighter measures and investigations (DOMAIN.md §4.4). */
+  discipline: DisciplineHistory;
 }
 
 /** A departed person keeps the record: appraisals of the periods before the departure still read it. */
@@ -169,6 +195,15 @@ function decide(command: PersonCommand, state: PersonState): PersonEvent[] {
       return [endSecondment(inService(state), command.data)];
     case 'RecordDeparture':
       return [recordDeparture(inService(state), command.data)];
+    case 'RecordDisciplinaryMeasure':
+    case 'LiftMeasure':
+    case 'RevokeMeasure':
+    case 'NoteInvestigationOpened':
+    case 'NoteInvestigationClosed': {
+      // Discipline can be recorded after a departure too: a case may close, or a sanction take effect, later.
+      const person = registered(state);
+      return decideDiscipline(person.personId, person.discipline, command, requireDate);
+    }
     default:
       return rejectUnknownCommand(command);
   }
@@ -287,6 +322,13 @@ function recordDeparture(person: PersonInService, data: RecordDeparture['data'])
   return { type: 'PersonDeparted', data: { personId: person.personId, reason, date }, effectiveAt: date };
 }
 
+function registered(state: PersonState): Exclude<PersonState, { status: 'UNREGISTERED' }> {
+  if (state.status === 'UNREGISTERED') {
+    throw new ApplicationError('PERSON.NOT_REGISTERED', 'no person is registered in this stream: register the person first');
+  }
+  return state;
+}
+
 /** The record is closed from the departure on: every later command is refused. */
 function inService(state: PersonState): PersonInService {
   if (state.status === 'UNREGISTERED') {
@@ -346,6 +388,7 @@ function evolve(state: PersonState, event: PersonEvent): PersonState {
         posts: [{ organizationId, position, rank, isSectionHead, since: inPostSince }],
         leaves: [],
         secondments: [],
+        discipline: EMPTY_DISCIPLINE,
       };
     }
     case 'PostChanged': {
@@ -368,6 +411,15 @@ function evolve(state: PersonState, event: PersonEvent): PersonState {
       const { reason, date } = event.data;
       return state.status === 'UNREGISTERED' ? state : { ...state, status: 'DEPARTED', departure: { reason, date } };
     }
+    case 'PenaltyImposed':
+    case 'AdmonitionIssued':
+    case 'OrganizationalActionTaken':
+    case 'EfficiencyWarningIssued':
+    case 'MeasureLifted':
+    case 'MeasureRevoked':
+    case 'InvestigationOpened':
+    case 'InvestigationClosed':
+      return withRecord(state, (person) => ({ discipline: evolveDiscipline(person.discipline, event) }));
     default:
       return keepStateForUnknownEvent(event, state);
   }
