@@ -5,6 +5,7 @@ import { AppraisalService } from './application/appraisal-service.js';
 import { officialCalendar } from './calendar/official-calendar.js';
 import { CommandHandler } from './command/command-handler.js';
 import type { Configuration } from './config/configuration.js';
+import { gradeConsequencesProjection } from './consequences/grade-consequences.projection.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from './database/embedded-postgres.js';
 import { endPool } from './database/end-pool.js';
 import { migrate } from './database/migrate.js';
@@ -58,7 +59,7 @@ export async function openInfrastructure(
   const projections = new ProjectionRunner(
     pool,
     store,
-    [sealingProjection, ...readModelProjections.map(fromPureProjection)],
+    [sealingProjection, ...readModelProjections.map(fromPureProjection), gradeConsequencesProjection],
     { log },
   );
   const commands = new CommandHandler(store);

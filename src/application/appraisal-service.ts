@@ -2,11 +2,12 @@ import type { QuarterlyResult } from '../appraisal/domain/annual-linkage.js';
 import { scaleFor } from '../appraisal/domain/derive-grade.js';
 import { assessParticipation, type ParticipantFacts } from '../appraisal/domain/participation.js';
 import { recordDecider, recordStreamId, type RecordCommand, type RecordContext, type RecordState } from '../appraisal/domain/record.decider.js';
-import { formatPeriod, parsePeriod, type GradeCode, type Period } from '../appraisal/domain/vocabulary.js';
+import { formatPeriod, parsePeriod, type GradeCode, type Outcome, type Period } from '../appraisal/domain/vocabulary.js';
 import type { WorkCalendar } from '../calendar/domain/work-calendar.js';
 import type { CommandHandler, CommandResult } from '../command/command-handler.js';
 import type { CommandMetadata } from '../command/decider.js';
-import { cycleDecider, cycleStreamId, quotaPosition, type Participant } from '../cycle/domain/cycle.decider.js';
+import { caseDecider, caseStreamId, type CaseOutcome, type CasePenalty } from '../case/domain/case.decider.js';
+import { cycleDecider, cycleStreamId, quotaPosition, type CycleCommand, type Participant } from '../cycle/domain/cycle.decider.js';
 import type { EventStore } from '../event-store/event-store.port.js';
 import {
   organizationDecider,
@@ -29,6 +30,14 @@ import {
   type PersonCommand,
   type PersonState,
 } from '../people/domain/person.decider.js';
+import {
+  EMPTY_DISCIPLINE,
+  efficiencyWarningsIn,
+  measuresOnRecord,
+  openInvestigationCovering,
+  type DisciplineHistory,
+  type MeasureData,
+} from '../people/domain/discipline-record.js';
 import type { RuleSetDocument } from '../rule-set/domain/rule-set.js';
 import { ruleSetDecider, ruleSetStreamId } from '../rule-set/domain/rule-set.decider.js';
 import { ApplicationError, NotFoundError } from '../shared/errors.js';
@@ -50,6 +59,8 @@ function requestedGrade(command: RecordCommand, state: RecordState): { grade?: G
       return command.data.ruling === 'REVISED' ? { grade: command.data.grade } : undefined;
     case 'DecideAppeal':
       return command.data.decision === 'REVISED' ? { grade: command.data.grade } : undefined;
+    case 'BackfillGrade':
+      return {};
     default:
       return undefined;
   }
@@ -145,7 +156,7 @@ export class AppraisalService {
             subjectRole: participant.subjectRole,
             participation: participant.participation,
           },
-          metadata: { ...metadata, commandId: `${metadata.commandId}/record/${participant.personId}`, causationId: metadata.commandId, correlationId: metadata.correlationId ?? metadata.commandId },
+          metadata: subCommand(metadata, `record/${participant.personId}`),
         },
         { ruleSet, calendar: this.calendar },
       );
@@ -206,44 +217,119 @@ export class AppraisalService {
     const { state, events } = await loadStream(this.store, recordDecider, streamId);
     if (!state.opened) throw new NotFoundError('appraisal record', recordId);
     const opened = state.opened;
+    const period = parsePeriod(opened.period)!;
     const ruleSet = await this.ruleSet(opened.ruleSetId, opened.ruleSetVersion);
-    const context: RecordContext = { ruleSet, calendar: this.calendar };
+    const discipline = await this.disciplineOf(opened.personId);
+    const investigation = openInvestigationCovering(discipline, period.end);
+    const context: RecordContext = {
+      ruleSet,
+      calendar: this.calendar,
+      investigation: investigation && { caseId: investigation.caseId, openedOn: investigation.openedOn },
+    };
     const request = requestedGrade(command, state);
     if (!request) return this.commands.handle(recordDecider, streamId, command, context);
 
     const cycleStream = cycleStreamId(opened.organizationId, opened.period);
     const topGrade = scaleFor(ruleSet, { kind: opened.periodKind }, opened.category)?.grades[0].code;
-    const wantsTop = request.grade !== undefined && request.grade === topGrade && opened.participation.outcome === 'GRADED';
+    const graded = opened.participation.outcome === 'GRADED' && !context.investigation;
+    // A backfill's grade is derived, so it may be the top grade: it takes a slot if one is free.
+    const mayTakeTop = graded && (command.type === 'BackfillGrade' || (request.grade !== undefined && request.grade === topGrade));
     // Slot commands are named after both streams' revisions: a retry after a refusal (its slot
     // given back) takes a slot again instead of replaying the released one.
     const cycleRevision = (await this.store.readStream(cycleStream)).length - 1;
     const step = (name: string) => `${name}@${events.length - 1}.${cycleRevision}`;
-    const reserved = wantsTop ? await this.cycleCommand(cycleStream, { type: 'ReserveTopGrade', data: { recordId } }, command.metadata, step('reserve'), ruleSet) : undefined;
+    const slotCommand = (type: 'ReserveTopGrade' | 'ReleaseTopGrade' | 'NoteWithheld' | 'NoteReturnedToQuota', data: Record<string, string>, name: string) =>
+      this.cycleCommand(cycleStream, { type, data } as never, command.metadata, step(name), ruleSet);
+    const reserved = mayTakeTop ? await this.reserveTopGrade(() => slotCommand('ReserveTopGrade', { recordId }, 'reserve'), command.type === 'BackfillGrade') : false;
     const cycle = (await loadStream(this.store, cycleDecider, cycleStream)).state;
     context.derivation = {
-      measures: [],
-      efficiencyWarnings: [],
-      quarterlies: opened.periodKind === 'ANNUAL' ? await this.quarterlyResults(opened.organizationId, opened.personId, parsePeriod(opened.period)!.year) : undefined,
+      measures: measuresOnRecord(discipline),
+      efficiencyWarnings: efficiencyWarningsIn(discipline, period.year),
+      quarterlies: opened.periodKind === 'ANNUAL' ? await this.quarterlyResults(opened.organizationId, opened.personId, period.year) : undefined,
       quota: quotaPosition(cycle, ruleSet, recordId),
     };
+    let result: CommandResult;
     try {
-      const result = await this.commands.handle(recordDecider, streamId, command, context);
-      const heldTop = cycle.reservations[recordId] !== undefined;
-      if (heldTop && !wantsTop && !result.replayed) {
-        await this.cycleCommand(cycleStream, { type: 'ReleaseTopGrade', data: { recordId, reason: `${command.type}: no longer ${topGrade}` } }, command.metadata, step('release'), ruleSet);
-      }
-      return result;
+      result = await this.commands.handle(recordDecider, streamId, command, context);
     } catch (error) {
-      if (reserved && reserved.events.length > 0 && error instanceof ApplicationError) {
-        await this.cycleCommand(cycleStream, { type: 'ReleaseTopGrade', data: { recordId, reason: `${command.type} refused: ${error.code}` } }, command.metadata, step('release'), ruleSet);
+      if (reserved && error instanceof ApplicationError) {
+        await slotCommand('ReleaseTopGrade', { recordId, reason: `${command.type} refused: ${error.code}` }, 'release');
       }
       throw error;
+    }
+    const outcome = outcomeOf(result);
+    if (cycle.reservations[recordId] !== undefined && !(outcome?.kind === 'GRADE' && outcome.grade === topGrade)) {
+      await slotCommand('ReleaseTopGrade', { recordId, reason: `${command.type}: not ${topGrade}` }, 'release');
+    }
+    if (outcome?.kind === 'WITHHELD_INVESTIGATION' && context.investigation) {
+      const { caseId } = context.investigation;
+      await slotCommand('NoteWithheld', { recordId, caseId }, 'withheld');
+      await this.commands.handle(caseDecider, caseStreamId(caseId), { type: 'NoteRecordWithheld', data: { recordId }, metadata: subCommand(command.metadata, 'case') }, undefined);
+    }
+    if (command.type === 'BackfillGrade') await slotCommand('NoteReturnedToQuota', { recordId, caseId: command.data.caseId }, 'returned');
+    return result;
+  }
+
+  /** Takes a top-grade slot; for a backfill a full quota is not an error (the derivation then lowers the grade). */
+  private async reserveTopGrade(reserve: () => Promise<CommandResult>, fullQuotaIsFine: boolean): Promise<boolean> {
+    try {
+      return (await reserve()).events.length > 0;
+    } catch (error) {
+      if (fullQuotaIsFine && error instanceof ApplicationError && error.code === 'APPRAISAL.QUOTA_EXCEEDED') return false;
+      throw error;
+    }
+  }
+
+  private async disciplineOf(personId: string): Promise<DisciplineHistory> {
+    const person = (await loadStream(this.store, personDecider, streamIdOfPerson(personId))).state;
+    return person.status === 'UNREGISTERED' ? EMPTY_DISCIPLINE : person.discipline;
+  }
+
+  /** Records a sanction or lighter measure on the person (effective dates may lie in the past). */
+  recordMeasure(personId: string, data: MeasureData, metadata: CommandMetadata): Promise<CommandResult> {
+    return this.personCommand(personId, { type: 'RecordDisciplinaryMeasure', data, metadata });
+  }
+
+  /** Opens a case against a person; the person's record notes the open investigation. */
+  async openCase(data: { caseId: string; personId: string; openedOn: string; authority: string }, metadata: CommandMetadata): Promise<CommandResult> {
+    const person = (await loadStream(this.store, personDecider, streamIdOfPerson(data.personId))).state;
+    if (person.status === 'UNREGISTERED') throw new NotFoundError('person', data.personId);
+    const opened = await this.commands.handle(caseDecider, caseStreamId(data.caseId), { type: 'OpenCase', data, metadata }, undefined);
+    await this.personCommand(data.personId, { type: 'NoteInvestigationOpened', data: { caseId: data.caseId, openedOn: data.openedOn }, metadata: subCommand(metadata, 'person') });
+    return opened;
+  }
+
+  /** Closes a case: the person's record notes it and, with a penalty, records the penalty; backfill follows from the log. */
+  async closeCase(caseId: string, data: { closedOn: string; outcome: CaseOutcome; penalty: CasePenalty | null }, metadata: CommandMetadata): Promise<CommandResult> {
+    const closed = await this.commands.handle(caseDecider, caseStreamId(caseId), { type: 'CloseCase', data, metadata }, undefined);
+    const personId = String(closed.events[0].data.personId);
+    await this.personCommand(personId, { type: 'NoteInvestigationClosed', data: { caseId, closedOn: data.closedOn, outcome: data.outcome }, metadata: subCommand(metadata, 'person') });
+    if (data.penalty) await this.recordMeasure(personId, { ...data.penalty, caseId }, subCommand(metadata, 'penalty'));
+    return closed;
+  }
+
+  /**
+   * After a case closed: every record it withheld is backfilled (no penalty, exempted or a
+   * warning, as the record's rule set lists) or left ungraded for good. Command ids derive from the
+   * case and the record, so a replay or a retry never backfills twice.
+   */
+  async settleWithheldRecords(caseId: string, metadata: Omit<CommandMetadata, 'commandId'>): Promise<void> {
+    const { state } = await loadStream(this.store, caseDecider, caseStreamId(caseId));
+    if (state.status !== 'CLOSED' || !state.outcome) return;
+    for (const recordId of state.withheldRecords) {
+      const record = (await loadStream(this.store, recordDecider, `appraisal-${recordId}`)).state;
+      if (record.withheldBy !== caseId) continue;
+      const ruleSet = await this.ruleSet(record.opened!.ruleSetId, record.opened!.ruleSetVersion);
+      const backfill = (ruleSet.discipline.backfillOutcomes as string[]).includes(state.outcome);
+      const commandId = `${backfill ? 'backfill' : 'leave-ungraded'}/${caseId}/${recordId}`;
+      const data = { caseId, caseOutcome: state.outcome };
+      await this.recordCommand(recordId, backfill ? { type: 'BackfillGrade', data, metadata: { ...metadata, commandId } } : { type: 'LeaveUngraded', data, metadata: { ...metadata, commandId } });
     }
   }
 
   private cycleCommand(
     streamId: string,
-    command: Omit<Extract<Parameters<typeof cycleDecider.decide>[0], { type: 'ReserveTopGrade' | 'ReleaseTopGrade' }>, 'metadata'>,
+    command: Omit<Exclude<CycleCommand, { type: 'OpenCycle' | 'CloseCycle' }>, 'metadata'>,
     metadata: CommandMetadata,
     step: string,
     ruleSet: RuleSetDocument,
@@ -251,7 +337,7 @@ export class AppraisalService {
     return this.commands.handle(
       cycleDecider,
       streamId,
-      { ...command, metadata: { ...metadata, commandId: `${metadata.commandId}/${step}`, causationId: metadata.commandId } } as Parameters<typeof cycleDecider.decide>[0],
+      { ...command, metadata: subCommand(metadata, step) } as CycleCommand,
       { ruleSet },
     );
   }
@@ -274,6 +360,20 @@ export class AppraisalService {
     }
     return results;
   }
+}
+
+/** A command issued as one step of another: its id derives from the parent's, its cause is the parent. */
+function subCommand(metadata: CommandMetadata, step: string): CommandMetadata {
+  return { ...metadata, commandId: `${metadata.commandId}/${step}`, causationId: metadata.commandId, correlationId: metadata.correlationId ?? metadata.commandId };
+}
+
+/** The outcome a record command left in force, if it changed one. */
+function outcomeOf(result: CommandResult): Outcome | undefined {
+  for (const event of [...result.events].reverse()) {
+    if (event.type === 'GradeDetermined' || event.type === 'GradeBackfilled' || event.type === 'GradeFinalized') return event.data.outcome as Outcome;
+    if (event.type === 'GradeRevised') return event.data.to as Outcome;
+  }
+  return undefined;
 }
 
 /** What the rule set's participation exceptions read of a person for a period. */

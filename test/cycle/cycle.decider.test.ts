@@ -141,3 +141,24 @@ describe('properties', () => {
     );
   });
 });
+
+describe('cycle: records withheld during an investigation', () => {
+  it('leave the denominator when the rule excludes them, and return when backfilled', () => {
+    const unit = Array.from({ length: 11 }, (_, index) => participant(index));
+    const withheld: CycleEvent[] = [
+      openedWith(unit),
+      { type: 'RecordWithheldFromQuota', data: { recordId: unit[9].recordId, caseId: 'c1' } },
+      { type: 'RecordWithheldFromQuota', data: { recordId: unit[10].recordId, caseId: 'c2' } },
+    ];
+    spec.given(withheld.slice(0, 2)).when(command('NoteWithheld', { recordId: unit[9].recordId, caseId: 'c1' }), context).then([]);
+    const state = withheld.reduce(cycleDecider.evolve, cycleDecider.initialState());
+    // Annual rule of the fixture: 20% of those not withheld, floor: 9 × 0.2 = 1.8 → 1.
+    expect(quotaPosition(state, ruleSet, unit[0].recordId)!.allowance).toEqual({ denominator: 9, exact: 1.8, allowed: 1 });
+    spec.given(withheld).when(command('NoteReturnedToQuota', { recordId: unit[9].recordId, caseId: 'c1' }), context).then([
+      { type: 'RecordReturnedToQuota', data: { recordId: unit[9].recordId, caseId: 'c1' } },
+    ]);
+    const returned = cycleDecider.evolve(state, { type: 'RecordReturnedToQuota', data: { recordId: unit[9].recordId, caseId: 'c1' } });
+    expect(quotaPosition(returned, ruleSet, unit[0].recordId)!.allowance.denominator).toBe(10);
+    spec.given([openedWith(unit)]).when(command('NoteReturnedToQuota', { recordId: unit[9].recordId, caseId: 'c1' }), context).then([]);
+  });
+});

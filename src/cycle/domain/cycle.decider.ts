@@ -20,12 +20,16 @@ export type CycleEvent =
   | DecidedEvent<'CycleOpened', { cycleId: string; organizationId: string; period: string; periodKind: PeriodKind; ruleSetId: string; ruleSetVersion: number; participants: Participant[] }>
   | DecidedEvent<'TopGradeReserved', { recordId: string; unitId: string; denominator: number; allowed: number; usedAfter: number }>
   | DecidedEvent<'TopGradeReleased', { recordId: string; reason: string }>
+  | DecidedEvent<'RecordWithheldFromQuota', { recordId: string; caseId: string }>
+  | DecidedEvent<'RecordReturnedToQuota', { recordId: string; caseId: string }>
   | DecidedEvent<'CycleClosed', { closedOn: string }>;
 
 export type CycleCommand =
   | Command<'OpenCycle', { cycleId: string; organizationId: string; period: string; participants: Participant[] }>
   | Command<'ReserveTopGrade', { recordId: string }>
   | Command<'ReleaseTopGrade', { recordId: string; reason: string }>
+  | Command<'NoteWithheld', { recordId: string; caseId: string }>
+  | Command<'NoteReturnedToQuota', { recordId: string; caseId: string }>
   | Command<'CloseCycle', { closedOn: string }>;
 
 export interface CycleState {
@@ -113,6 +117,10 @@ function decide(command: CycleCommand, state: CycleState, context: CycleContext)
     }
     case 'ReleaseTopGrade':
       return state.reservations[command.data.recordId] ? [{ type: 'TopGradeReleased', data: command.data }] : [];
+    case 'NoteWithheld':
+      return state.withheld.includes(command.data.recordId) ? [] : [{ type: 'RecordWithheldFromQuota', data: command.data }];
+    case 'NoteReturnedToQuota':
+      return state.withheld.includes(command.data.recordId) ? [{ type: 'RecordReturnedToQuota', data: command.data }] : [];
     case 'CloseCycle':
       if (state.status !== 'OPEN') throw fail('CYCLE.NOT_OPEN', `the cycle is ${state.status.toLowerCase()}`, { status: state.status });
       return [{ type: 'CycleClosed', data: command.data }];
@@ -133,6 +141,10 @@ function evolve(state: CycleState, event: CycleEvent): CycleState {
       const { [event.data.recordId]: _released, ...rest } = state.reservations;
       return { ...state, reservations: rest };
     }
+    case 'RecordWithheldFromQuota':
+      return { ...state, withheld: [...state.withheld, event.data.recordId] };
+    case 'RecordReturnedToQuota':
+      return { ...state, withheld: state.withheld.filter((recordId) => recordId !== event.data.recordId) };
     case 'CycleClosed':
       return { ...state, status: 'CLOSED' };
     default: {
