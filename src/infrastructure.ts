@@ -7,6 +7,7 @@ import { CommandHandler } from './command/command-handler.js';
 import type { Configuration } from './config/configuration.js';
 import { gradeConsequencesProjection } from './consequences/grade-consequences.projection.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from './database/embedded-postgres.js';
+import { backfillProcess } from './discipline/backfill.process.js';
 import { endPool } from './database/end-pool.js';
 import { migrate } from './database/migrate.js';
 import { PostgresEventStore } from './event-store/postgres/postgres-event-store.js';
@@ -56,14 +57,14 @@ export async function openInfrastructure(
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
   pool.on('error', (error) => log(`database connection lost: ${error.message}`));
   const store = new PostgresEventStore(pool);
+  const commands = new CommandHandler(store);
+  const appraisal = new AppraisalService(store, commands, officialCalendar());
   const projections = new ProjectionRunner(
     pool,
     store,
-    [sealingProjection, ...readModelProjections.map(fromPureProjection), gradeConsequencesProjection],
+    [sealingProjection, ...readModelProjections.map(fromPureProjection), gradeConsequencesProjection, backfillProcess(appraisal)],
     { log },
   );
-  const commands = new CommandHandler(store);
-  const appraisal = new AppraisalService(store, commands, officialCalendar());
   return {
     databaseUrl,
     pool,

@@ -47,7 +47,7 @@ async function run(args: string[]): Promise<number> {
         return report.ok ? 0 : 2;
       }
       const target = rest[0];
-      const rebuildable = infrastructure.projections.names.filter((name) => name !== SEALING_PROJECTION);
+      const rebuildable = infrastructure.projections.rebuildableNames;
       if (!target || (target !== 'all' && !rebuildable.includes(target))) {
         console.error(`rebuild needs a projection name or "all"; projections: ${rebuildable.join(', ')}`);
         return 1;

@@ -59,6 +59,11 @@ export class ProjectionRunner {
     return [...this.definitions.keys()];
   }
 
+  /** The views: projections with tables to empty (not the seal or the process managers). */
+  get rebuildableNames(): string[] {
+    return this.names.filter((name) => this.definition(name).tables.length > 0);
+  }
+
   /** Applies the next batch of one projection. */
   async runBatch(name: string): Promise<BatchOutcome> {
     const definition = this.definition(name);
@@ -209,7 +214,7 @@ export class ProjectionRunner {
 
   private async reset(client: pg.PoolClient, definition: ProjectionDefinition): Promise<void> {
     if (definition.tables.length === 0) {
-      throw new Error(`projection ${definition.name} is evidence, not a view, and cannot be rebuilt`);
+      throw new Error(`${definition.name} keeps no view (it is evidence or a process manager) and cannot be rebuilt`);
     }
     await client.query(`TRUNCATE ${definition.tables.map((table) => `"${table}"`).join(', ')}`);
     await client.query('DELETE FROM projection_checkpoint WHERE name = $1', [definition.name]);
