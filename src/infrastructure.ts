@@ -8,6 +8,7 @@ import type { Configuration } from './config/configuration.js';
 import { gradeConsequencesProjection } from './consequences/grade-consequences.projection.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from './database/embedded-postgres.js';
 import { backfillProcess } from './discipline/backfill.process.js';
+import { lateFactFlagsProcess } from './discipline/late-fact-flags.process.js';
 import { endPool } from './database/end-pool.js';
 import { migrate } from './database/migrate.js';
 import { PostgresEventStore } from './event-store/postgres/postgres-event-store.js';
@@ -62,7 +63,7 @@ export async function openInfrastructure(
   const projections = new ProjectionRunner(
     pool,
     store,
-    [sealingProjection, ...readModelProjections.map(fromPureProjection), gradeConsequencesProjection, backfillProcess(appraisal)],
+    [sealingProjection, ...readModelProjections.map(fromPureProjection), gradeConsequencesProjection, backfillProcess(appraisal), lateFactFlagsProcess(appraisal)],
     { log },
   );
   return {

@@ -60,7 +60,10 @@ function requestedGrade(command: RecordCommand, state: RecordState): { grade?: G
     case 'DecideAppeal':
       return command.data.decision === 'REVISED' ? { grade: command.data.grade } : undefined;
     case 'BackfillGrade':
+    case 'FlagGradeIfConflicting':
       return {};
+    case 'CorrectFlaggedGrade':
+      return { grade: command.data.grade };
     default:
       return undefined;
   }
@@ -160,6 +163,11 @@ export class AppraisalService {
         },
         { ruleSet, calendar: this.calendar },
       );
+      await this.personCommand(participant.personId, {
+        type: 'NoteAppraisalRecord',
+        data: { recordId: participant.recordId, period: data.period },
+        metadata: subCommand(metadata, `person/${participant.personId}`),
+      });
     }
     return opened;
   }
@@ -258,7 +266,7 @@ export class AppraisalService {
       throw error;
     }
     const outcome = outcomeOf(result);
-    if (cycle.reservations[recordId] !== undefined && !(outcome?.kind === 'GRADE' && outcome.grade === topGrade)) {
+    if (outcome && cycle.reservations[recordId] !== undefined && !(outcome.kind === 'GRADE' && outcome.grade === topGrade)) {
       await slotCommand('ReleaseTopGrade', { recordId, reason: `${command.type}: not ${topGrade}` }, 'release');
     }
     if (outcome?.kind === 'WITHHELD_INVESTIGATION' && context.investigation) {
@@ -283,6 +291,21 @@ export class AppraisalService {
   private async disciplineOf(personId: string): Promise<DisciplineHistory> {
     const person = (await loadStream(this.store, personDecider, streamIdOfPerson(personId))).state;
     return person.status === 'UNREGISTERED' ? EMPTY_DISCIPLINE : person.discipline;
+  }
+
+  /**
+   * A fact recorded late (a measure, or an investigation) may conflict with grades already final:
+   * each of the person's records checks its own grade against it and is flagged, never changed.
+   */
+  async flagLateFact(personId: string, fact: { eventId: string; type: string; globalPosition: string; investigationOpenedOn?: string }, metadata: Omit<CommandMetadata, 'commandId'>): Promise<void> {
+    const discipline = await this.disciplineOf(personId);
+    for (const recordId of discipline.records) {
+      await this.recordCommand(recordId, {
+        type: 'FlagGradeIfConflicting',
+        data: { factEventId: fact.eventId, factType: fact.type, factGlobalPosition: fact.globalPosition, investigationOpenedOn: fact.investigationOpenedOn },
+        metadata: { ...metadata, commandId: `flag/${fact.eventId}/${recordId}` },
+      });
+    }
   }
 
   /** Records a sanction or lighter measure on the person (effective dates may lie in the past). */

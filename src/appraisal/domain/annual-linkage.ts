@@ -42,7 +42,8 @@ export function linkQuarterlyResults(
     topBarredBecause.push(`平时考核有${barring.map((quarter) => `${quarter.period} ${quarter.grade}`).join('、')}，不得评为优秀`);
   }
   const topEligible = quarterCount > 0 && topCount / quarterCount > linkage.excellentMinTopGradeShare && barring.length === 0;
-  if (!topEligible && barring.length === 0) {
+  // With no quarterly results in the year, the linkage has nothing to say about the top grade.
+  if (!topEligible && barring.length === 0 && quarterCount > 0) {
     topBarredBecause.push(`平时考核好等次 ${topCount}/${quarterCount} 个季度，未超过 ${linkage.excellentMinTopGradeShare * 100}%`);
   }
   if (efficiencyWarnings >= linkage.efficiencyWarningsBarringExcellent) {

@@ -47,6 +47,8 @@ export type RecordCommand =
   | RecordCommandOf<'RuleOnObjection', { ruling: 'UPHELD' | 'REVISED'; grade?: GradeCode; reasons: string }>
   | RecordCommandOf<'FileAppeal', { reasons: string }>
   | RecordCommandOf<'BackfillGrade', { caseId: string; caseOutcome: string }>
+  | RecordCommandOf<'FlagGradeIfConflicting', { factEventId: string; factType: string; factGlobalPosition: string; investigationOpenedOn?: string }>
+  | RecordCommandOf<'CorrectFlaggedGrade', { grade?: GradeCode; reasons: string }>
   | RecordCommandOf<'LeaveUngraded', { caseId: string; caseOutcome: string }>
   | RecordCommandOf<'DecideAppeal', { decision: 'UPHELD' | 'REVISED'; grade?: GradeCode; reasons: string; authority: string }>;
 
@@ -88,6 +90,11 @@ export interface RecordState {
   appeal?: { decided: boolean };
   /** The case whose investigation withheld the record, until a backfill or the final refusal of one. */
   withheldBy?: string;
+  /** When the outcome in force became final: business date and place in the log. */
+  finalized?: { on: string; globalPosition?: string };
+  /** Late-recorded facts that conflict with the final grade, until a correction resolves them. */
+  openFlags: string[];
+  flaggedFacts: string[];
 }
 
 const fail = (code: string, message: string, details: Record<string, unknown> = {}) => new ApplicationError(code, message, details);
@@ -409,6 +416,43 @@ function decide(command: RecordCommand, state: RecordState, context: RecordConte
       }
       return [{ type: 'GradeBackfilled', data: { outcome: derivation.outcome, score: derivation.score, ...command.data, trace: derivation.trace }, ruleSetId: context.ruleSet.id }];
     }
+    case 'FlagGradeIfConflicting': {
+      const opened = requireOpened(state);
+      const { factEventId, factGlobalPosition, investigationOpenedOn } = command.data;
+      const final = state.finalized;
+      const finalGrade = state.outcome?.kind === 'GRADE' ? state.outcome.grade : undefined;
+      // Only a grade made final before the fact reached the log was decided without it.
+      const decidedWithoutIt = final?.globalPosition !== undefined && BigInt(final.globalPosition) < BigInt(factGlobalPosition);
+      const coveredByCase = investigationOpenedOn === undefined || (final !== undefined && final.on >= investigationOpenedOn);
+      if (!finalGrade || !decidedWithoutIt || !coveredByCase || state.flaggedFacts.includes(factEventId)) return [];
+      const check = deriveGrade({
+        ruleSet: context.ruleSet,
+        period: parsePeriod(opened.period)!,
+        subject: { category: opened.category, subjectRole: opened.subjectRole },
+        participation: { outcome: opened.participation.outcome, reason: opened.participation.reason },
+        scores: state.scores,
+        adjustments: state.adjustments,
+        democratic: state.democratic,
+        measures: context.derivation?.measures ?? [],
+        efficiencyWarnings: context.derivation?.efficiencyWarnings ?? [],
+        directTriggers: state.directTriggers.map((trigger) => ({ trigger: trigger.trigger as never, ref: trigger.ref })),
+        quarterlies: context.derivation?.quarterlies,
+        investigation: investigationOpenedOn && context.investigation ? context.investigation : undefined,
+        requested: { grade: finalGrade },
+      });
+      if (check.ok) return [];
+      return [{ type: 'GradeFlagged', data: { factEventId, factType: command.data.factType, code: check.code, reason: check.message } }];
+    }
+    case 'CorrectFlaggedGrade': {
+      const opened = requireOpened(state);
+      if (state.openFlags.length === 0) throw fail('APPRAISAL.NO_OPEN_FLAG', 'the grade carries no conflict flag to correct');
+      requireText('reasons', command.data.reasons, 10_000);
+      const derivation = derive(state, context, opened, command.data.grade);
+      return [
+        { type: 'GradeRevised', data: { from: state.outcome!, to: derivation.outcome!, score: derivation.score, cause: 'CORRECTION', trace: derivation.trace } },
+        { type: 'GradeFlagResolved', data: { factEventIds: state.openFlags, reasons: command.data.reasons } },
+      ];
+    }
     case 'FileAppeal': {
       if (!state.objection?.ruledOn) throw fail('APPRAISAL.NO_OBJECTION_RULING', 'an appeal (申诉) follows a ruling on an objection (复核)');
       if (state.appeal) throw fail('APPRAISAL.APPEAL_ALREADY_FILED', 'an appeal has already been filed');
@@ -468,7 +512,11 @@ function evolve(state: RecordState, event: RecordEvent): RecordState {
     case 'PublicNoticeStarted':
       return { ...state, notice: { finalFrom: event.data.finalFrom } };
     case 'GradeFinalized':
-      return { ...state, status: 'FINAL', outcome: event.data.outcome };
+      return { ...state, status: 'FINAL', outcome: event.data.outcome, finalized: { on: event.data.finalizedOn, globalPosition: event.recorded?.globalPosition } };
+    case 'GradeFlagged':
+      return { ...state, openFlags: [...state.openFlags, event.data.factEventId], flaggedFacts: [...state.flaggedFacts, event.data.factEventId] };
+    case 'GradeFlagResolved':
+      return { ...state, openFlags: state.openFlags.filter((fact) => !event.data.factEventIds.includes(fact)) };
     case 'ResultPublished':
       return { ...state, status: 'PUBLISHED', published: { publishedOn: event.data.publishedOn } };
     case 'ResultSignedOff':
@@ -494,7 +542,7 @@ function evolve(state: RecordState, event: RecordEvent): RecordState {
 export const recordDecider: Decider<RecordCommand, RecordEvent, RecordState, RecordContext> = {
   decide,
   evolve,
-  initialState: () => ({ status: 'NONE', scores: [], adjustments: [], directTriggers: [], notified: false, signedOff: false }),
+  initialState: () => ({ status: 'NONE', scores: [], adjustments: [], directTriggers: [], notified: false, signedOff: false, openFlags: [], flaggedFacts: [] }),
 };
 
 export function recordStreamId(organizationId: string, personId: string, period: string): string {

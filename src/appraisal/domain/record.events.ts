@@ -48,7 +48,9 @@ export type RecordEvent =
   | DecidedEvent<'SignOffRefused', { recordedBy: string; note: string }>
   | DecidedEvent<'ObjectionFiled', { contested: Outcome; reasons: string; filedOn: string; dayOfWindow: number; deadline: string }>
   | DecidedEvent<'ObjectionRuled', { ruling: 'UPHELD' | 'REVISED'; reasons: string; ruledOn: string; ruledBy: string }>
-  | DecidedEvent<'GradeRevised', { from: Outcome; to: Outcome; score: number | null; cause: 'OBJECTION' | 'APPEAL'; trace: TraceStep[] }>
+  | DecidedEvent<'GradeRevised', { from: Outcome; to: Outcome; score: number | null; cause: 'OBJECTION' | 'APPEAL' | 'CORRECTION'; trace: TraceStep[] }>
+  | DecidedEvent<'GradeFlagged', { factEventId: string; factType: string; code: string; reason: string }>
+  | DecidedEvent<'GradeFlagResolved', { factEventIds: string[]; reasons: string }>
   | DecidedEvent<'GradeBackfilled', { outcome: Outcome; score: number | null; caseId: string; caseOutcome: string; trace: TraceStep[] }>
   | DecidedEvent<'RecordLeftUngraded', { caseId: string; caseOutcome: string; reason: string }>
   | DecidedEvent<'AppealFiled', { reasons: string; filedOn: string; deadline: string }>

@@ -28,7 +28,8 @@ export type DisciplineCommand =
   | Command<'LiftMeasure', { measureId: string; date: string }>
   | Command<'RevokeMeasure', { measureId: string; date: string; reason: string }>
   | Command<'NoteInvestigationOpened', { caseId: string; openedOn: string }>
-  | Command<'NoteInvestigationClosed', { caseId: string; closedOn: string; outcome: string }>;
+  | Command<'NoteInvestigationClosed', { caseId: string; closedOn: string; outcome: string }>
+  | Command<'NoteAppraisalRecord', { recordId: string; period: string }>;
 
 type WithPerson<T> = T & { personId: string };
 export type DisciplineEvent =
@@ -39,7 +40,8 @@ export type DisciplineEvent =
   | DecidedEvent<'MeasureLifted', WithPerson<{ measureId: string; date: string }>>
   | DecidedEvent<'MeasureRevoked', WithPerson<{ measureId: string; date: string; reason: string }>>
   | DecidedEvent<'InvestigationOpened', WithPerson<{ caseId: string; openedOn: string }>>
-  | DecidedEvent<'InvestigationClosed', WithPerson<{ caseId: string; closedOn: string; outcome: string }>>;
+  | DecidedEvent<'InvestigationClosed', WithPerson<{ caseId: string; closedOn: string; outcome: string }>>
+  | DecidedEvent<'AppraisalRecordNoted', WithPerson<{ recordId: string; period: string }>>;
 
 export type MeasureHeld = MeasureData & {
   liftedOn?: string;
@@ -57,9 +59,11 @@ export interface Investigation {
 export interface DisciplineHistory {
   measures: MeasureHeld[];
   investigations: Investigation[];
+  /** The person's appraisal records, so that a fact recorded late can find the grades it touches. */
+  records: string[];
 }
 
-export const EMPTY_DISCIPLINE: DisciplineHistory = { measures: [], investigations: [] };
+export const EMPTY_DISCIPLINE: DisciplineHistory = { measures: [], investigations: [], records: [] };
 
 /** The event a measure is recorded as: 处分, 诫勉, 组织处理 or 效能告诫. */
 function eventTypeOf(measure: MeasureCode): 'PenaltyImposed' | 'AdmonitionIssued' | 'OrganizationalActionTaken' | 'EfficiencyWarningIssued' {
@@ -125,6 +129,8 @@ export function decideDiscipline(
       if (investigation.closedOn) return [];
       return [{ type: 'InvestigationClosed', data: { personId, ...command.data }, effectiveAt: command.data.closedOn }];
     }
+    case 'NoteAppraisalRecord':
+      return history.records.includes(command.data.recordId) ? [] : [{ type: 'AppraisalRecordNoted', data: { personId, ...command.data } }];
     default: {
       const unknown: never = command;
       throw new Error(`unknown discipline command ${(unknown as Command).type}`);
@@ -154,6 +160,8 @@ export function evolveDiscipline(history: DisciplineHistory, event: DisciplineEv
           investigation.caseId === event.data.caseId ? { ...investigation, closedOn: event.data.closedOn, outcome: event.data.outcome } : investigation,
         ),
       };
+    case 'AppraisalRecordNoted':
+      return { ...history, records: [...history.records, event.data.recordId] };
     default: {
       const unknown: never = event;
       return unknown;

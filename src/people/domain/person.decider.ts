@@ -199,7 +199,8 @@ function decide(command: PersonCommand, state: PersonState): PersonEvent[] {
     case 'LiftMeasure':
     case 'RevokeMeasure':
     case 'NoteInvestigationOpened':
-    case 'NoteInvestigationClosed': {
+    case 'NoteInvestigationClosed':
+    case 'NoteAppraisalRecord': {
       // Discipline can be recorded after a departure too: a case may close, or a sanction take effect, later.
       const person = registered(state);
       return decideDiscipline(person.personId, person.discipline, command, requireDate);
@@ -419,6 +420,7 @@ function evolve(state: PersonState, event: PersonEvent): PersonState {
     case 'MeasureRevoked':
     case 'InvestigationOpened':
     case 'InvestigationClosed':
+    case 'AppraisalRecordNoted':
       return withRecord(state, (person) => ({ discipline: evolveDiscipline(person.discipline, event) }));
     default:
       return keepStateForUnknownEvent(event, state);
