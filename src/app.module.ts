@@ -6,8 +6,11 @@ import { AppraisalQueries } from './application/appraisal-queries.js';
 import { AppraisalService } from './application/appraisal-service.js';
 import { ApplicationErrorFilter } from './graphql/application-error.filter.js';
 import { AppraisalRecordResolver } from './graphql/appraisal-record.resolver.js';
+import { ConsequencesResolver } from './graphql/consequences.resolver.js';
+import { ConsequenceQueries } from './consequences/consequence-queries.js';
 import { CommandEdge } from './graphql/command-edge.js';
 import { CycleResolver } from './graphql/cycle.resolver.js';
+import { DisciplineResolver } from './graphql/discipline.resolver.js';
 import { createErrorFormatter } from './graphql/error-formatter.js';
 import { EventLogResolver } from './graphql/event-log.resolver.js';
 import { JsonScalar } from './graphql/json.scalar.js';
@@ -55,6 +58,7 @@ export class AppModule {
         { provide: INFRASTRUCTURE, useValue: infrastructure },
         { provide: AppraisalService, useValue: infrastructure.appraisal },
         { provide: AppraisalQueries, useValue: infrastructure.queries },
+        { provide: ConsequenceQueries, useValue: new ConsequenceQueries(infrastructure.pool) },
         { provide: CLOCK, useValue: clock },
         { provide: APP_FILTER, useClass: ApplicationErrorFilter },
         InfrastructureLifecycle,
@@ -65,7 +69,9 @@ export class AppModule {
         PersonResolver,
         CycleResolver,
         AppraisalRecordResolver,
+        DisciplineResolver,
         UnitAssessmentResolver,
+        ConsequencesResolver,
       ],
     };
   }

@@ -42,7 +42,7 @@ export interface TracedDetermination {
   eventId: string;
   globalPosition: string;
   recordedAt: string;
-  kind: 'DETERMINED' | 'REVISED';
+  kind: 'DETERMINED' | 'REVISED' | 'BACKFILLED';
   determinedBy: string;
   outcome: LabelledOutcome;
   score: number | null;
@@ -84,13 +84,13 @@ export class AppraisalQueries {
     let determinedBy = '';
     for (const event of events as (RecordedEvent & RecordEvent)[]) {
       if (event.type === 'GradeDetermined') determinedBy = event.data.determinedBy;
-      if (event.type !== 'GradeDetermined' && event.type !== 'GradeRevised') continue;
-      const outcome = event.type === 'GradeDetermined' ? event.data.outcome : event.data.to;
+      if (event.type !== 'GradeDetermined' && event.type !== 'GradeRevised' && event.type !== 'GradeBackfilled') continue;
+      const outcome = event.type === 'GradeRevised' ? event.data.to : event.data.outcome;
       history.push({
         eventId: event.eventId,
         globalPosition: event.globalPosition.toString(),
         recordedAt: event.recordedAt,
-        kind: event.type === 'GradeDetermined' ? 'DETERMINED' : 'REVISED',
+        kind: event.type === 'GradeDetermined' ? 'DETERMINED' : event.type === 'GradeBackfilled' ? 'BACKFILLED' : 'REVISED',
         determinedBy: event.type === 'GradeDetermined' ? event.data.determinedBy : event.metadata.actor.id || determinedBy,
         outcome: this.labelOutcome(ruleSet, opened.periodKind, opened.category, outcome),
         score: event.data.score,
@@ -126,6 +126,15 @@ export class AppraisalQueries {
       appealStatus: (state.appeal ? (state.appeal.decided ? 'DECIDED' : 'PENDING') : 'NONE') as 'NONE' | 'PENDING' | 'DECIDED',
       ruleSet: { id: ruleSet.id, version: ruleSet.version, name: ruleSet.name },
       lastGlobalPosition: events.length ? events[events.length - 1].globalPosition.toString() : null,
+      flags: events
+        .filter((event) => event.type === 'GradeFlagged')
+        .map((event) => ({
+          factEventId: String(event.data.factEventId),
+          factType: String(event.data.factType),
+          code: String(event.data.code),
+          reason: String(event.data.reason),
+          resolved: !state.openFlags.includes(String(event.data.factEventId)),
+        })),
     };
   }
 

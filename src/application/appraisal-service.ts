@@ -372,8 +372,8 @@ export class AppraisalService {
       const period = `${year}Q${quarter}`;
       const { state, events } = await loadStream(this.store, recordDecider, recordStreamId(organizationId, personId, period));
       if (!state.opened) continue;
-      const final = [...events].reverse().find((event) => ['GradeFinalized', 'GradeRevised', 'GradeDetermined'].includes(event.type));
-      const score = [...events].reverse().find((event) => event.type === 'GradeDetermined' || event.type === 'GradeRevised')?.data.score;
+      const final = [...events].reverse().find((event) => ['GradeFinalized', 'GradeRevised', 'GradeDetermined', 'GradeBackfilled'].includes(event.type));
+      const score = [...events].reverse().find((event) => ['GradeDetermined', 'GradeRevised', 'GradeBackfilled'].includes(event.type))?.data.score;
       results.push({
         period,
         grade: state.outcome?.kind === 'GRADE' ? state.outcome.grade : undefined,

@@ -229,6 +229,15 @@ export class DecideAppealInput extends RecordInput implements Schema.DecideAppea
   authority: string;
 }
 
+export class CorrectFlaggedGradeInput extends RecordInput implements Schema.CorrectFlaggedGradeInput {
+  @IsOptional()
+  @IsGradeCode()
+  grade?: string | null;
+
+  @IsText(1, 10_000)
+  reasons: string;
+}
+
 export class RecordArgs {
   @IsRecordId()
   recordId: string;

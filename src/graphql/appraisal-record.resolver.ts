@@ -6,6 +6,7 @@ import type { CommandMetadata } from '../command/decider.js';
 import type { Actor } from '../event-store/event.js';
 import { CurrentActor } from './actor.js';
 import {
+  CorrectFlaggedGradeInput,
   DecideAppealInput,
   DetermineGradeInput,
   RecordReceivingOrganizationResultInput,
@@ -172,6 +173,12 @@ export class AppraisalRecordResolver {
   decideAppeal(@Args('input') input: DecideAppealInput, @CurrentActor() actor: Actor): Promise<CommandOutcome> {
     const { commandId, recordId, ...data } = input;
     return this.run(actor, commandId, recordId, (metadata) => ({ type: 'DecideAppeal', data: present(data), metadata }));
+  }
+
+  @Mutation('correctFlaggedGrade')
+  correctFlaggedGrade(@Args('input') input: CorrectFlaggedGradeInput, @CurrentActor() actor: Actor): Promise<CommandOutcome> {
+    const { commandId, recordId, ...data } = input;
+    return this.run(actor, commandId, recordId, (metadata) => ({ type: 'CorrectFlaggedGrade', data: present(data), metadata }));
   }
 
   private run(actor: Actor, commandId: string | null | undefined, recordId: string, command: (metadata: CommandMetadata) => RecordCommand): Promise<CommandOutcome> {

@@ -46,9 +46,11 @@ export function valuesOf<T extends string>(members: Record<T, true>): readonly T
   return Object.keys(members) as T[];
 }
 
+/** The optional idempotency key of a mutation. */
+export const IsCommandId = () => applyDecorators(IsOptional(), IsText(1, 100));
+
 /** Every mutation input: the optional idempotency key. */
 export abstract class CommandInput {
-  @IsOptional()
-  @IsText(1, 100)
+  @IsCommandId()
   commandId?: string | null;
 }

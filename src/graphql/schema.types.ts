@@ -18,12 +18,14 @@ export type RecordStatus = "NONE" | "OPEN" | "AWAITING_NOTICE" | "FINAL" | "PUBL
 export type OutcomeKind = "GRADE" | "WITHHELD_INVESTIGATION" | "COMMENT_ONLY" | "NOT_PARTICIPATING";
 export type ObjectionStatus = "NONE" | "PENDING" | "RULED";
 export type AppealStatus = "NONE" | "PENDING" | "DECIDED";
-export type DeterminationKind = "DETERMINED" | "REVISED";
+export type DeterminationKind = "DETERMINED" | "REVISED" | "BACKFILLED";
 export type TraceStepKind = "PARTICIPATION" | "DISCIPLINE" | "DIRECT_DETERMINATION" | "SCORE" | "BAND" | "ANNUAL_LINKAGE" | "EXCELLENT_RATE" | "QUOTA" | "DETERMINATION";
 export type PeriodKind = "QUARTERLY" | "MONTHLY" | "ANNUAL";
 export type SubjectRole = "SECTION_HEAD" | "STAFF";
 export type ParticipationOutcome = "GRADED" | "COMMENT_ONLY" | "NOT_PARTICIPATING";
 export type CycleStatus = "NONE" | "OPEN" | "CLOSED";
+export type MeasureCode = "GOVERNMENT_WARNING" | "GOVERNMENT_DEMERIT" | "GOVERNMENT_MAJOR_DEMERIT" | "GOVERNMENT_DEMOTION" | "GOVERNMENT_REMOVAL" | "GOVERNMENT_DISMISSAL" | "PARTY_WARNING" | "PARTY_SERIOUS_WARNING" | "PARTY_POST_REMOVAL" | "PARTY_PROBATION" | "PARTY_EXPULSION" | "ADMONITION" | "ORGANIZATIONAL_ADJUSTMENT" | "ORGANIZATIONAL_RESIGNATION" | "ORGANIZATIONAL_REMOVAL" | "ORGANIZATIONAL_DEMOTION" | "EFFICIENCY_WARNING";
+export type CaseOutcome = "NO_PENALTY" | "EXEMPTED" | "WARNING" | "HEAVIER";
 export type OrganizationKind = "ORGAN" | "UNIT";
 export type PersonCategory = "CIVIL_SERVANT" | "REFERENCE_MANAGED" | "PUBLIC_INSTITUTION" | "OTHER";
 export type LeaveKind = "SICK_OR_PERSONAL" | "STATUTORY" | "WORK_INJURY";
@@ -178,6 +180,13 @@ export interface FileAppealInput {
     reasons: string;
 }
 
+export interface CorrectFlaggedGradeInput {
+    commandId?: Nullable<string>;
+    recordId: string;
+    grade?: Nullable<string>;
+    reasons: string;
+}
+
 export interface DecideAppealInput {
     commandId?: Nullable<string>;
     recordId: string;
@@ -192,6 +201,62 @@ export interface OpenCycleInput {
     organizationId: string;
     period: string;
     personIds: string[];
+}
+
+export interface RecordDisciplinaryMeasureInput {
+    commandId?: Nullable<string>;
+    personId: string;
+    measureId: string;
+    measure: MeasureCode;
+    decisionDate: string;
+    effectiveDate: string;
+    periodMonths?: Nullable<number>;
+    termYears?: Nullable<number>;
+    authority: string;
+    documentNumber: string;
+    caseId?: Nullable<string>;
+}
+
+export interface LiftMeasureInput {
+    commandId?: Nullable<string>;
+    personId: string;
+    measureId: string;
+    date: string;
+}
+
+export interface RevokeMeasureInput {
+    commandId?: Nullable<string>;
+    personId: string;
+    measureId: string;
+    date: string;
+    reason: string;
+}
+
+export interface OpenCaseInput {
+    commandId?: Nullable<string>;
+    caseId: string;
+    personId: string;
+    openedOn: string;
+    authority: string;
+}
+
+export interface CasePenaltyInput {
+    measureId: string;
+    measure: MeasureCode;
+    decisionDate: string;
+    effectiveDate: string;
+    periodMonths?: Nullable<number>;
+    termYears?: Nullable<number>;
+    authority: string;
+    documentNumber: string;
+}
+
+export interface CloseCaseInput {
+    commandId?: Nullable<string>;
+    caseId: string;
+    closedOn: string;
+    outcome: CaseOutcome;
+    penalty?: Nullable<CasePenaltyInput>;
 }
 
 export interface RegisterOrganizationInput {
@@ -316,6 +381,7 @@ export interface DetermineUnitResultInput {
 export interface IQuery {
     appraisalRecord(recordId: string): AppraisalRecord | Promise<AppraisalRecord>;
     gradeTrace(recordId: string): GradeTrace | Promise<GradeTrace>;
+    gradeConsequences(personId: string): GradeConsequence[] | Promise<GradeConsequence[]>;
     cycle(organizationId: string, period: string): Cycle | Promise<Cycle>;
     health(): Health | Promise<Health>;
     events(streamId: string, after?: Nullable<string>, first?: Nullable<number>): EventConnection | Promise<EventConnection>;
@@ -346,7 +412,13 @@ export interface IMutation {
     ruleOnObjection(input: RuleOnObjectionInput): CommandOutcome | Promise<CommandOutcome>;
     fileAppeal(input: FileAppealInput): CommandOutcome | Promise<CommandOutcome>;
     decideAppeal(input: DecideAppealInput): CommandOutcome | Promise<CommandOutcome>;
+    correctFlaggedGrade(input: CorrectFlaggedGradeInput): CommandOutcome | Promise<CommandOutcome>;
     openCycle(input: OpenCycleInput): CommandOutcome | Promise<CommandOutcome>;
+    recordDisciplinaryMeasure(input: RecordDisciplinaryMeasureInput): CommandOutcome | Promise<CommandOutcome>;
+    liftMeasure(input: LiftMeasureInput): CommandOutcome | Promise<CommandOutcome>;
+    revokeMeasure(input: RevokeMeasureInput): CommandOutcome | Promise<CommandOutcome>;
+    openCase(input: OpenCaseInput): CommandOutcome | Promise<CommandOutcome>;
+    closeCase(input: CloseCaseInput): CommandOutcome | Promise<CommandOutcome>;
     registerOrganization(input: RegisterOrganizationInput): CommandOutcome | Promise<CommandOutcome>;
     renameOrganization(input: RenameOrganizationInput): CommandOutcome | Promise<CommandOutcome>;
     adoptRuleSet(input: AdoptRuleSetInput): CommandOutcome | Promise<CommandOutcome>;
@@ -363,6 +435,14 @@ export interface IMutation {
     recordUnitScores(input: RecordUnitScoresInput): CommandOutcome | Promise<CommandOutcome>;
     recordUnitBonus(input: RecordUnitBonusInput): CommandOutcome | Promise<CommandOutcome>;
     determineUnitResult(input: DetermineUnitResultInput): CommandOutcome | Promise<CommandOutcome>;
+}
+
+export interface GradeFlag {
+    factEventId: string;
+    factType: string;
+    code: string;
+    reason: string;
+    resolved: boolean;
 }
 
 export interface Outcome {
@@ -397,6 +477,7 @@ export interface AppraisalRecord {
     appealStatus: AppealStatus;
     ruleSet: RuleSetReference;
     lastGlobalPosition?: Nullable<string>;
+    flags: GradeFlag[];
 }
 
 export interface GradeTrace {
@@ -449,6 +530,14 @@ export interface CommandOutcome {
 export interface EventReference {
     eventId: string;
     globalPosition: string;
+}
+
+export interface GradeConsequence {
+    year: number;
+    kind: string;
+    label: string;
+    detail: string;
+    basisYears: number[];
 }
 
 export interface Cycle {

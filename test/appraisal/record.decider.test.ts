@@ -338,3 +338,14 @@ describe('appraisal record: investigation, withholding and backfill (DOMAIN §4.
     spec.given([...withheld(), ...backfilled]).when(at('BackfillGrade', { caseId: 'case-7', caseOutcome: 'WARNING' }), context).thenThrows('APPRAISAL.NOT_WITHHELD_BY_CASE');
   });
 });
+
+describe('appraisal record: a sanction takes the grade away', () => {
+  it('is determined comment only without a proposal or review', () => {
+    const demerit = { measures: [{ measure: 'GOVERNMENT_DEMERIT' as const, effectiveDate: '2025-05-01' }], efficiencyWarnings: [] };
+    const sanctioned = { ...context, derivation: { ...context.derivation!, ...demerit } };
+    const events = recordDecider.decide(at('DetermineGrade', {}) as RecordCommand, stateOf(scored), sanctioned);
+    expect(events.map((event) => event.type)).toEqual(['GradeDetermined', 'GradeFinalized']);
+    expect(events[0]).toMatchObject({ data: { outcome: { kind: 'COMMENT_ONLY' }, suggestedGrade: null } });
+    spec.given(reviewed('FAIRLY_GOOD')).when(at('DetermineGrade', { grade: 'FAIRLY_GOOD' }), sanctioned).thenThrows('APPRAISAL.NOT_GRADABLE');
+  });
+});

@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/bootstrap.js';
 import type { Actor } from '../../src/event-store/event.js';
-import { openInfrastructure } from '../../src/infrastructure.js';
+import { openInfrastructure, type Infrastructure } from '../../src/infrastructure.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export interface GraphQLResponse {
@@ -9,15 +9,26 @@ export interface GraphQLResponse {
   body: { data?: Record<string, any> | null; errors?: { message: string; extensions: Record<string, any> }[] };
 }
 
+/** An event as the tests read it. */
+export interface GraphQLEvent {
+  eventId: string;
+  streamId: string;
+  globalPosition: string;
+  type: string;
+  data: any;
+  metadata: { commandId: string; effectiveAt: string; actor: Actor };
+}
+
 /** What every mutation returns, with the event fields the tests read. */
 export interface Outcome {
   commandId: string;
   streamId: string;
   replayed: boolean;
-  events: { eventId: string; streamId: string; globalPosition: string; type: string; data: any; metadata: { commandId: string; effectiveAt: string; actor: Actor } }[];
+  events: GraphQLEvent[];
 }
 
-const OUTCOME_FIELDS = `{ commandId streamId replayed events { eventId streamId globalPosition type data metadata { commandId effectiveAt actor { id role organizationId } } } }`;
+const EVENT_FIELDS = `{ eventId streamId globalPosition type data metadata { commandId effectiveAt actor { id role organizationId } } }`;
+const OUTCOME_FIELDS = `{ commandId streamId replayed events ${EVENT_FIELDS} }`;
 
 function actorHeaders(actor: Actor | undefined): Record<string, string> {
   return actor ? { 'x-actor-id': actor.id, 'x-actor-role': actor.role, 'x-actor-organization': actor.organizationId } : {};
@@ -30,6 +41,7 @@ function actorHeaders(actor: Actor | undefined): Record<string, string> {
 export class GraphQLTestApp {
   private constructor(
     private readonly app: NestFastifyApplication,
+    private readonly infrastructure: Infrastructure,
     private readonly database: TestDatabase,
     private readonly clock: { now: Date },
   ) {}
@@ -41,7 +53,7 @@ export class GraphQLTestApp {
     const app = await createApp(infrastructure, { logger: false, clock: () => clock.now });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
-    return new GraphQLTestApp(app, database, clock);
+    return new GraphQLTestApp(app, infrastructure, database, clock);
   }
 
   async close(): Promise<void> {
@@ -52,6 +64,29 @@ export class GraphQLTestApp {
   /** From now on, commands happen at 09:00 in Beijing on `day` (YYYY-MM-DD). */
   today(day: string): void {
     this.clock.now = new Date(`${day}T09:00:00+08:00`);
+  }
+
+  /**
+   * Runs a projection or process manager (e.g. `backfill_process`) until it has read the whole log,
+   * so the test need not wait for its background loop.
+   */
+  async catchUp(name: string): Promise<void> {
+    await this.infrastructure.projections.catchUp(name);
+  }
+
+  /**
+   * Runs a process manager over the whole log again, as after a lost checkpoint. The background
+   * loops pause meanwhile, so that none of them writes the old checkpoint back.
+   */
+  async rerunFromStart(name: string): Promise<void> {
+    const { projections, pool } = this.infrastructure;
+    await projections.stop();
+    try {
+      await pool.query('DELETE FROM projection_checkpoint WHERE name = $1', [name]);
+      await projections.catchUp(name);
+    } finally {
+      projections.start();
+    }
   }
 
   async request(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<GraphQLResponse> {
@@ -82,6 +117,12 @@ export class GraphQLTestApp {
     const { body } = await this.attempt(name, input, actor);
     if (!body.errors || body.errors.length !== 1) throw new Error(`${name} was expected to fail once: ${JSON.stringify(body)}`);
     return body.errors[0];
+  }
+
+  /** Every event of the stream, oldest first. */
+  async streamEvents(streamId: string): Promise<GraphQLEvent[]> {
+    const data = await this.query(`query Stream($streamId: String!) { events(streamId: $streamId, first: 500) { edges { node ${EVENT_FIELDS} } } }`, { streamId });
+    return data.events.edges.map((edge: { node: GraphQLEvent }) => edge.node);
   }
 
   /** Runs a query and returns its data; fails the test with the errors if there are any. */

@@ -267,6 +267,16 @@ function decide(command: RecordCommand, state: RecordState, context: RecordConte
     }
     case 'DetermineGrade': {
       const opened = requireBeforeDetermination(state, 'determine the grade');
+      if (command.data.grade === undefined && opened.participation.outcome === 'GRADED' && !context.investigation) {
+        // A sanction may take the grade away: then the record is determined without one, unreviewed.
+        const ungraded = derive(state, context, opened, undefined);
+        if (ungraded.outcome && ungraded.outcome.kind !== 'GRADE') {
+          return [
+            { type: 'GradeDetermined', data: { outcome: ungraded.outcome, score: ungraded.score, suggestedGrade: null, determinedBy: actor, requiresPublicNotice: false, trace: ungraded.trace }, ruleSetId: context.ruleSet.id },
+            { type: 'GradeFinalized', data: { outcome: ungraded.outcome, finalizedOn: today } },
+          ];
+        }
+      }
       if (opened.participation.appraisedBy) {
         throw fail('APPRAISAL.APPRAISED_ELSEWHERE', `the person is appraised by ${opened.participation.appraisedBy} during the secondment: record the result it sends`, {
           appraisedBy: opened.participation.appraisedBy,

@@ -100,6 +100,11 @@ export function decideDiscipline(
       if (history.measures.some((measure) => measure.measureId === data.measureId)) {
         throw fail('DISCIPLINE.MEASURE_ALREADY_RECORDED', `measure ${data.measureId} is already on the person's record`, { measureId: data.measureId });
       }
+      if (data.measure !== 'PARTY_PROBATION' && data.termYears !== null) {
+        throw fail('VALIDATION_FAILED', 'only 留党察看 (PARTY_PROBATION) has a term in years', {
+          fields: [{ field: 'termYears', constraints: [{ name: 'isEmpty', message: `no term for ${data.measure}` }], allowed: 'null unless PARTY_PROBATION' }],
+        });
+      }
       if (data.measure === 'PARTY_PROBATION' && data.termYears !== 1 && data.termYears !== 2) {
         throw fail('VALIDATION_FAILED', '留党察看 needs a term of 1 or 2 years', { fields: [{ field: 'termYears', constraints: [{ name: 'isIn', message: '1 or 2 for PARTY_PROBATION' }], allowed: '1, 2' }] });
       }

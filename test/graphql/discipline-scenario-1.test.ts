@@ -1,0 +1,174 @@
+import { COMMITTEE, fiveElementIndicators, HR, LEADER, PEOPLE, recordId, registerUnit, scoreSheet, UNIT_HEAD, type Indicator } from '../support/appraisal-unit.js';
+import { GraphQLTestApp } from '../support/graphql-app.js';
+
+/**
+ * DOMAIN.md §9 scenario 1 over GraphQL, under national-current: a case opened in Q2 withholds the
+ * Q2 and Q3 records; it closes with 政务警告, so the backfill process manager grades them from
+ * their recorded scores, never with the top grade; the annual grade may be anything but 优秀.
+ */
+const INSPECTOR = { id: 'inspector-1', role: 'DISCIPLINE_INSPECTION', organizationId: 'bureau' };
+const PERSON = 'p1';
+const CASE_ID = 'case-2025-017';
+const QUARTERS = [
+  { period: '2025Q2', opens: '2025-07-01' },
+  { period: '2025Q3', opens: '2025-10-09' },
+];
+const WARNING = {
+  measureId: 'warning-2025-031',
+  measure: 'GOVERNMENT_WARNING',
+  decisionDate: '2025-11-20',
+  effectiveDate: '2025-11-20',
+  authority: '市监委',
+  documentNumber: '市监委政处〔2025〕31号',
+};
+
+const RECORD_QUERY = `query Record($recordId: String!) { appraisalRecord(recordId: $recordId) { outcome { kind grade label } } }`;
+const TRACE_QUERY = `query Trace($recordId: String!) {
+  gradeTrace(recordId: $recordId) {
+    current { kind determinedBy score outcome { grade label } steps { conclusion } }
+    history { kind outcome { kind } }
+  }
+}`;
+
+let service: GraphQLTestApp;
+let indicators: Indicator[];
+
+async function outcomeOf(record: string) {
+  return (await service.query(RECORD_QUERY, { recordId: record })).appraisalRecord.outcome;
+}
+
+async function eventTypes(streamId: string): Promise<string[]> {
+  return (await service.streamEvents(streamId)).map((event) => event.type);
+}
+
+async function topGradesReserved(period: string): Promise<number> {
+  const { cycle } = await service.query('query Cycle($period: String!) { cycle(organizationId: "bureau", period: $period) { topGradesReserved } }', { period });
+  return cycle.topGradesReserved;
+}
+
+beforeAll(async () => {
+  service = await GraphQLTestApp.start();
+  await registerUnit(service);
+  indicators = await fiveElementIndicators(service);
+});
+
+afterAll(() => service.close());
+
+describe('scenario 1: a case opened in Q2 and closed with a warning, over GraphQL', () => {
+  it('opens the case on 2025-05-10 and notes the investigation on the person', async () => {
+    service.today('2025-05-10');
+    const opened = await service.mutate('openCase', { caseId: CASE_ID, personId: PERSON, openedOn: '2025-05-10', authority: '市纪委监委' }, INSPECTOR);
+    expect(opened).toMatchObject({ streamId: `case-${CASE_ID}`, events: [{ type: 'CaseOpened', data: { caseId: CASE_ID, personId: PERSON, openedOn: '2025-05-10' } }] });
+    expect(await eventTypes(`person-${PERSON}`)).toContain('InvestigationOpened');
+  });
+
+  it('withholds the Q2 and Q3 records: full-mark scores are taken, but no comment and no grade', async () => {
+    for (const { period, opens } of QUARTERS) {
+      const record = recordId(PERSON, period);
+      service.today(opens);
+      await service.mutate('openCycle', { organizationId: 'bureau', period, personIds: PEOPLE }, HR);
+      await service.mutate('recordScores', { recordId: record, raterId: UNIT_HEAD.id, raterRole: 'SUPERIOR', scores: scoreSheet(indicators, 100) }, UNIT_HEAD);
+
+      const comment = await service.refusal('writeComment', { recordId: record, text: '工作认真。' }, UNIT_HEAD);
+      expect(comment).toMatchObject({
+        message: `no comment is written while the person is under investigation (case ${CASE_ID}, opened 2025-05-10)`,
+        extensions: { code: 'APPRAISAL.UNDER_INVESTIGATION', caseId: CASE_ID },
+      });
+      const graded = await service.refusal('determineGrade', { recordId: record, grade: 'GOOD' }, COMMITTEE);
+      expect(graded.extensions).toMatchObject({ code: 'APPRAISAL.UNDER_INVESTIGATION', caseId: CASE_ID, openedOn: '2025-05-10' });
+
+      const withheld = await service.mutate('determineGrade', { recordId: record }, COMMITTEE);
+      expect(withheld.events.map((event) => event.type)).toEqual(['GradeDetermined', 'GradeFinalized']);
+      expect(withheld.events[0].data).toMatchObject({ outcome: { kind: 'WITHHELD_INVESTIGATION' }, withheldByCase: CASE_ID });
+      expect(await outcomeOf(record)).toMatchObject({ kind: 'WITHHELD_INVESTIGATION', grade: null });
+    }
+    expect((await service.streamEvents(`case-${CASE_ID}`)).filter((event) => event.type === 'RecordWithheldByCase').map((event) => event.data.recordId)).toEqual(
+      QUARTERS.map(({ period }) => recordId(PERSON, period)),
+    );
+  });
+
+  it('refuses a malformed measure, a measure not on the record and a closing whose penalty is heavier than its outcome, naming what is wrong', async () => {
+    service.today('2025-11-20');
+    const badDay = await service.refusal('recordDisciplinaryMeasure', { personId: PERSON, ...WARNING, decisionDate: '2025/11/20' }, INSPECTOR);
+    expect(badDay.extensions).toEqual({
+      code: 'VALIDATION_FAILED',
+      fields: [{ field: 'decisionDate', constraints: [{ name: 'matches', message: 'decisionDate must be a date YYYY-MM-DD' }], allowed: 'a date YYYY-MM-DD' }],
+    });
+    const noSuchDay = await service.refusal('recordDisciplinaryMeasure', { personId: PERSON, ...WARNING, effectiveDate: '2025-11-31' }, INSPECTOR);
+    expect(noSuchDay).toMatchObject({
+      message: 'effectiveDate must be a calendar date YYYY-MM-DD, got "2025-11-31"',
+      extensions: { code: 'PERSON.INVALID_DATE', field: 'effectiveDate', value: '2025-11-31' },
+    });
+    const probationWithoutTerm = await service.refusal('recordDisciplinaryMeasure', { personId: PERSON, ...WARNING, measure: 'PARTY_PROBATION' }, INSPECTOR);
+    expect(probationWithoutTerm).toMatchObject({
+      message: '留党察看 needs a term of 1 or 2 years',
+      extensions: { code: 'VALIDATION_FAILED', fields: [{ field: 'termYears', constraints: [{ name: 'isIn', message: '1 or 2 for PARTY_PROBATION' }], allowed: '1, 2' }] },
+    });
+    const heavier = await service.refusal('closeCase', { caseId: CASE_ID, closedOn: '2025-11-20', outcome: 'WARNING', penalty: { ...WARNING, measure: 'GOVERNMENT_DEMERIT' } }, INSPECTOR);
+    expect(heavier).toMatchObject({
+      message: 'a case closed with WARNING carries a warning (GOVERNMENT_WARNING or PARTY_WARNING)',
+      extensions: { code: 'CASE.WARNING_EXPECTED', outcome: 'WARNING', measure: 'GOVERNMENT_DEMERIT' },
+    });
+
+    const notRecorded = { code: 'DISCIPLINE.MEASURE_NOT_FOUND', measureId: WARNING.measureId };
+    expect((await service.refusal('liftMeasure', { personId: PERSON, measureId: WARNING.measureId, date: '2025-11-20' }, INSPECTOR)).extensions).toEqual(notRecorded);
+    expect((await service.refusal('revokeMeasure', { personId: PERSON, measureId: WARNING.measureId, date: '2025-11-20', reason: '复审撤销' }, INSPECTOR)).extensions).toEqual(notRecorded);
+
+    expect(await eventTypes(`case-${CASE_ID}`)).not.toContain('CaseClosed');
+    expect(await eventTypes(`person-${PERSON}`)).not.toContain('PenaltyImposed');
+  });
+
+  it('closes the case on 2025-11-20 with 政务警告, which is recorded on the person', async () => {
+    const closed = await service.mutate('closeCase', { caseId: CASE_ID, closedOn: '2025-11-20', outcome: 'WARNING', penalty: WARNING }, INSPECTOR);
+    expect(closed.events).toMatchObject([{ type: 'CaseClosed', data: { caseId: CASE_ID, personId: PERSON, outcome: 'WARNING', penalty: { measure: 'GOVERNMENT_WARNING' } } }]);
+    const person = await service.streamEvents(`person-${PERSON}`);
+    expect(person.find((event) => event.type === 'PenaltyImposed')?.data).toMatchObject({ ...WARNING, periodMonths: null, termYears: null, caseId: CASE_ID });
+    expect(person.find((event) => event.type === 'InvestigationClosed')?.data).toMatchObject({ caseId: CASE_ID, closedOn: '2025-11-20', outcome: 'WARNING' });
+  });
+
+  it('backfills Q2 and Q3 from their full-mark scores as 较好, never 好, and keeps the withheld determinations in history', async () => {
+    await service.catchUp('backfill_process');
+    for (const { period } of QUARTERS) {
+      const record = recordId(PERSON, period);
+      expect(await outcomeOf(record)).toEqual({ kind: 'GRADE', grade: 'FAIRLY_GOOD', label: '较好' });
+
+      const events = await service.streamEvents(`appraisal-${record}`);
+      expect(events.map((event) => event.type)).toEqual(['RecordOpened', 'ScoresRecorded', 'GradeDetermined', 'GradeFinalized', 'GradeBackfilled']);
+      expect(events[2].data.outcome.kind).toBe('WITHHELD_INVESTIGATION');
+      expect(events[4].data).toMatchObject({ outcome: { kind: 'GRADE', grade: 'FAIRLY_GOOD' }, score: 100, caseId: CASE_ID, caseOutcome: 'WARNING' });
+
+      const { gradeTrace } = await service.query(TRACE_QUERY, { recordId: record });
+      expect(gradeTrace.history.map(({ kind, outcome }: { kind: string; outcome: { kind: string } }) => [kind, outcome.kind])).toEqual([
+        ['DETERMINED', 'WITHHELD_INVESTIGATION'],
+        ['BACKFILLED', 'GRADE'],
+      ]);
+      expect(gradeTrace.current).toMatchObject({ kind: 'BACKFILLED', determinedBy: 'system:backfill', score: 100, outcome: { grade: 'FAIRLY_GOOD', label: '较好' } });
+      expect(gradeTrace.current.steps.map((step: { conclusion: string }) => step.conclusion)).toEqual(expect.arrayContaining(['BACKFILL WARNING', 'BAND GOOD']));
+    }
+  });
+
+  it('changes nothing when the process manager runs over the log again', async () => {
+    const streams = QUARTERS.flatMap(({ period }) => [`appraisal-${recordId(PERSON, period)}`, `cycle-bureau.${period}`]);
+    const before = await Promise.all(streams.map(eventTypes));
+    await service.rerunFromStart('backfill_process');
+    expect(await Promise.all(streams.map(eventTypes))).toEqual(before);
+  });
+
+  it('grades the 2025 annual record, but not 优秀: the warning took effect that year', async () => {
+    const record = recordId(PERSON, '2025');
+    service.today('2025-12-15');
+    await service.mutate('openCycle', { organizationId: 'bureau', period: '2025', personIds: PEOPLE }, HR);
+    await service.mutate('writeComment', { recordId: record, text: '全年工作扎实。' }, LEADER);
+    await service.mutate('proposeGrade', { recordId: record, grade: 'COMPETENT', reason: '' }, LEADER);
+    await service.mutate('reviewProposal', { recordId: record, agrees: true, reason: '同意' }, COMMITTEE);
+
+    service.today('2025-12-29');
+    const excellent = await service.refusal('determineGrade', { recordId: record, grade: 'EXCELLENT' }, COMMITTEE);
+    expect(excellent.extensions).toMatchObject({ code: 'APPRAISAL.TOP_GRADE_BARRED', grade: 'EXCELLENT' });
+    expect(excellent.extensions.because).toContain('处分或组织处理：不得确定为优秀（GOVERNMENT_WARNING）');
+    expect(await topGradesReserved('2025')).toBe(0);
+
+    await service.mutate('determineGrade', { recordId: record }, COMMITTEE);
+    expect(await outcomeOf(record)).toEqual({ kind: 'GRADE', grade: 'COMPETENT', label: '称职' });
+  });
+});
