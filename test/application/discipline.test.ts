@@ -145,8 +145,10 @@ describe('backfill happens exactly once', () => {
         await service.closeCase(caseId, { closedOn: '2024-11-20', outcome, penalty }, meta('2024-11-20'));
         await runner.catchUp(BACKFILL_PROCESS);
         if (settleTwice) await service.settleWithheldRecords(caseId, { actor: HR, now: '2024-11-21T00:00:00.000Z' });
+        const traces = await Promise.all(withheld.map((recordId) => queries.gradeTrace(recordId)));
         await database.pool.query('DELETE FROM projection_checkpoint WHERE name = $1', [BACKFILL_PROCESS]);
         await runner.catchUp(BACKFILL_PROCESS);
+        expect(await Promise.all(withheld.map((recordId) => queries.gradeTrace(recordId)))).toEqual(traces);
 
         for (const recordId of withheld) {
           const types = await typesOf(recordId);

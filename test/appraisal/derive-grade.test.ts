@@ -184,3 +184,18 @@ describe('grade derivation and its trace', () => {
     });
   });
 });
+
+describe('the effect period of a measure', () => {
+  const quarter = (text: string) => parsePeriod(text)!;
+  const warning = { measure: 'GOVERNMENT_WARNING' as const, effectiveDate: '2025-02-01' };
+  const barred = (measures: DerivationInput['measures'], period: string) =>
+    deriveGrade(input({ period: quarter(period), scores: staffScores(58, 38), measures, requested: { grade: 'GOOD' } })).ok === false;
+
+  it('runs the rule set\'s months (警告 6: February to July) unless the decision gives its own, or it is lifted early', () => {
+    expect(barred([warning], '2025Q3')).toBe(true);
+    expect(barred([warning], '2025Q4')).toBe(false);
+    expect(barred([{ ...warning, periodMonths: 9 }], '2025Q4')).toBe(true);
+    expect(barred([{ ...warning, liftedOn: '2025-03-31' }], '2025Q2')).toBe(false);
+    expect(barred([{ ...warning, liftedOn: '2025-03-31' }], '2025Q1')).toBe(true);
+  });
+});

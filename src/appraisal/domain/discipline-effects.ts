@@ -14,6 +14,10 @@ export interface MeasureOnRecord {
   effectiveDate: string;
   /** Term in years, for measures with a variable term (留党察看 1 or 2 years). */
   termYears?: number;
+  /** The effect period the decision itself gives, in months, where it departs from the rule set's. */
+  periodMonths?: number;
+  /** The day the measure was lifted early, if it was: its effect period ends there. */
+  liftedOn?: string;
   ref?: RecordedRef;
 }
 
@@ -49,8 +53,10 @@ export function heavierEffect(a: GradeEffect, b: GradeEffect): GradeEffect {
 
 /** The end (exclusive) of a measure's effect period, if the rule set gives it one. */
 export function effectPeriodEnd(rules: DisciplineRules, measure: MeasureOnRecord): string | undefined {
-  const months = measure.termYears ? measure.termYears * 12 : rules.periodMonths[measure.measure];
-  return months ? addMonths(measure.effectiveDate, months) : undefined;
+  const months = measure.periodMonths ?? (measure.termYears ? measure.termYears * 12 : rules.periodMonths[measure.measure]);
+  const end = months ? addMonths(measure.effectiveDate, months) : undefined;
+  if (measure.liftedOn && (!end || measure.liftedOn < end)) return measure.liftedOn;
+  return end;
 }
 
 function annualEffect(rules: DisciplineRules, measure: MeasureOnRecord, year: number): AppliedEffect | undefined {

@@ -178,7 +178,14 @@ export function evolveDiscipline(history: DisciplineHistory, event: DisciplineEv
 export function measuresOnRecord(history: DisciplineHistory): MeasureOnRecord[] {
   return history.measures
     .filter((measure) => !measure.revoked && measure.measure !== 'EFFICIENCY_WARNING')
-    .map((measure) => ({ measure: measure.measure, effectiveDate: measure.effectiveDate, termYears: measure.termYears ?? undefined, ref: measure.ref }));
+    .map((measure) => ({
+      measure: measure.measure,
+      effectiveDate: measure.effectiveDate,
+      termYears: measure.termYears ?? undefined,
+      periodMonths: measure.periodMonths ?? undefined,
+      liftedOn: measure.liftedOn,
+      ref: measure.ref,
+    }));
 }
 
 /** 效能告诫 taking effect in the year (three or more bar 优秀). */
