@@ -1,27 +1,9 @@
 import { Type } from 'class-transformer';
 import { IsOptional, ValidateNested } from 'class-validator';
 import { CommandInput, IsCommandId, IsDay, IsId, IsOneOf, IsText, IsWholeNumber, valuesOf } from './input-rules.js';
+import { MEASURE_CODES } from '../rule-set/domain/rule-set.js';
 import type * as Schema from './schema.types.js';
 
-const MEASURE_CODES = valuesOf<Schema.MeasureCode>({
-  GOVERNMENT_WARNING: true,
-  GOVERNMENT_DEMERIT: true,
-  GOVERNMENT_MAJOR_DEMERIT: true,
-  GOVERNMENT_DEMOTION: true,
-  GOVERNMENT_REMOVAL: true,
-  GOVERNMENT_DISMISSAL: true,
-  PARTY_WARNING: true,
-  PARTY_SERIOUS_WARNING: true,
-  PARTY_POST_REMOVAL: true,
-  PARTY_PROBATION: true,
-  PARTY_EXPULSION: true,
-  ADMONITION: true,
-  ORGANIZATIONAL_ADJUSTMENT: true,
-  ORGANIZATIONAL_RESIGNATION: true,
-  ORGANIZATIONAL_REMOVAL: true,
-  ORGANIZATIONAL_DEMOTION: true,
-  EFFICIENCY_WARNING: true,
-});
 const CASE_OUTCOMES = valuesOf<Schema.CaseOutcome>({ NO_PENALTY: true, EXEMPTED: true, WARNING: true, HEAVIER: true });
 
 /** The decision of a measure, as a measure recorded on its own and the penalty that closes a case both carry it. */

@@ -1,4 +1,5 @@
 import type { Command, DecidedEvent, Decider } from '../../command/decider.js';
+import type { MeasureData } from '../../people/domain/discipline-record.js';
 import type { MeasureCode } from '../../rule-set/domain/rule-set.js';
 import { ApplicationError } from '../../shared/errors.js';
 
@@ -8,16 +9,8 @@ export const CASE_OUTCOMES: readonly CaseOutcome[] = ['NO_PENALTY', 'EXEMPTED', 
 
 const WARNINGS: readonly MeasureCode[] = ['GOVERNMENT_WARNING', 'PARTY_WARNING'];
 
-export interface CasePenalty {
-  measureId: string;
-  measure: MeasureCode;
-  decisionDate: string;
-  effectiveDate: string;
-  periodMonths: number | null;
-  termYears: number | null;
-  authority: string;
-  documentNumber: string;
-}
+/** The penalty a case closes with, as the person's record will carry it. */
+export type CasePenalty = Omit<MeasureData, 'caseId'>;
 
 /** Stream `case-<caseId>`: one investigation of one person, and the records it withheld. */
 export type CaseEvent =

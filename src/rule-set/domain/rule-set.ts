@@ -187,6 +187,28 @@ export type MeasureCode =
   | 'ORGANIZATIONAL_DEMOTION' // 降职
   | 'EFFICIENCY_WARNING'; // 效能告诫
 
+/** Every measure code, checked complete by the compiler (a missing or extra key fails to compile). */
+const MEASURE_CODE_MEMBERS: Record<MeasureCode, true> = {
+  GOVERNMENT_WARNING: true,
+  GOVERNMENT_DEMERIT: true,
+  GOVERNMENT_MAJOR_DEMERIT: true,
+  GOVERNMENT_DEMOTION: true,
+  GOVERNMENT_REMOVAL: true,
+  GOVERNMENT_DISMISSAL: true,
+  PARTY_WARNING: true,
+  PARTY_SERIOUS_WARNING: true,
+  PARTY_POST_REMOVAL: true,
+  PARTY_PROBATION: true,
+  PARTY_EXPULSION: true,
+  ADMONITION: true,
+  ORGANIZATIONAL_ADJUSTMENT: true,
+  ORGANIZATIONAL_RESIGNATION: true,
+  ORGANIZATIONAL_REMOVAL: true,
+  ORGANIZATIONAL_DEMOTION: true,
+  EFFICIENCY_WARNING: true,
+};
+export const MEASURE_CODES = Object.keys(MEASURE_CODE_MEMBERS) as readonly MeasureCode[];
+
 /** What a measure does to a grade, lightest first. */
 export type GradeEffect = 'NONE' | 'NOT_TOP_GRADE' | 'COMMENT_ONLY' | 'NO_GRADE' | 'BOTTOM_GRADE' | 'NOT_PARTICIPATING';
 export const GRADE_EFFECT_SEVERITY: readonly GradeEffect[] = ['NONE', 'NOT_TOP_GRADE', 'COMMENT_ONLY', 'NO_GRADE', 'BOTTOM_GRADE', 'NOT_PARTICIPATING'];

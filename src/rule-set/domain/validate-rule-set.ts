@@ -2,6 +2,7 @@ import { PERIOD_KINDS, PERSON_CATEGORIES, RATER_ROLES, type GradeCode, type Subj
 import {
   DIRECT_TRIGGERS,
   GRADE_EFFECT_SEVERITY,
+  MEASURE_CODES,
   QUOTA_ROUNDINGS,
   type AnnualLinkage,
   type DirectDeterminationRule,
@@ -9,7 +10,6 @@ import {
   type GradeEffect,
   type GradeScale,
   type Indicator,
-  type MeasureCode,
   type MeasureEffect,
   type ParticipationRules,
   type QuotaDenominator,
@@ -180,25 +180,6 @@ const SECONDMENT_APPRAISERS = membersOf<ParticipationRules['secondedAppraisedBy'
 const DIRECT_OUTCOMES = membersOf<DirectDeterminationRule['outcome']>({ TOP_GRADE: true, BOTTOM_GRADE: true, WITHHELD: true });
 const DISCIPLINE_BASES = membersOf<DisciplineRules['basis']>({ DECISION_YEAR: true, PENALTY_PERIOD: true });
 const BACKFILL_OUTCOMES = membersOf<DisciplineRules['backfillOutcomes'][number]>({ NO_PENALTY: true, EXEMPTED: true, WARNING: true });
-const MEASURE_CODES = membersOf<MeasureCode>({
-  GOVERNMENT_WARNING: true,
-  GOVERNMENT_DEMERIT: true,
-  GOVERNMENT_MAJOR_DEMERIT: true,
-  GOVERNMENT_DEMOTION: true,
-  GOVERNMENT_REMOVAL: true,
-  GOVERNMENT_DISMISSAL: true,
-  PARTY_WARNING: true,
-  PARTY_SERIOUS_WARNING: true,
-  PARTY_POST_REMOVAL: true,
-  PARTY_PROBATION: true,
-  PARTY_EXPULSION: true,
-  ADMONITION: true,
-  ORGANIZATIONAL_ADJUSTMENT: true,
-  ORGANIZATIONAL_RESIGNATION: true,
-  ORGANIZATIONAL_REMOVAL: true,
-  ORGANIZATIONAL_DEMOTION: true,
-  EFFICIENCY_WARNING: true,
-});
 
 type Grade = GradeScale['grades'][number];
 type SubjectWeights = ScoringScheme['raterWeights'][number];
