@@ -9,7 +9,24 @@ import type { EventStore } from '../event-store/event-store.port.js';
 import type { RuleSetDocument } from '../rule-set/domain/rule-set.js';
 import { unitAssessmentDecider, type UnitAssessmentEvent } from '../unit-assessment/domain/unit-assessment.decider.js';
 import { NotFoundError } from '../shared/errors.js';
+import { foldEvents } from '../command/command-handler.js';
 import { loadStream } from './stream-state.js';
+
+/** A moment to look back at: a recorded (system) time, a global position, or now when both are absent. */
+export interface AsOf {
+  recordedAt?: string;
+  globalPosition?: bigint;
+}
+
+function isBefore(event: RecordedEvent, at: AsOf): boolean {
+  if (at.globalPosition !== undefined && event.globalPosition > at.globalPosition) return false;
+  if (at.recordedAt !== undefined && Date.parse(event.recordedAt) > Date.parse(at.recordedAt)) return false;
+  return true;
+}
+
+function describeAsOf(at: AsOf): string {
+  return [at.recordedAt, at.globalPosition === undefined ? undefined : `position ${at.globalPosition}`].filter(Boolean).join(', ');
+}
 
 /** Chinese names of the derivation steps, for reviewers. */
 export const TRACE_STEP_LABELS: Record<TraceStepKind, string> = {
@@ -102,9 +119,22 @@ export class AppraisalQueries {
     return { recordId, current: history[history.length - 1] ?? null, history };
   }
 
-  async record(recordId: string) {
-    const { state, events } = await loadStream(this.store, recordDecider, `appraisal-${recordId}`);
-    if (!state.opened) throw new NotFoundError('appraisal record', recordId);
+  /** The record as it stands now. */
+  record(recordId: string) {
+    return this.recordAsOf(recordId, {});
+  }
+
+  /**
+   * The record as it stood at a moment, rebuilt by replaying its stream up to that moment: a
+   * recorded (system) time, or a global position in the log. Nothing is read from a projection.
+   */
+  async recordAsOf(recordId: string, at: AsOf) {
+    const everything = await this.store.readStream(`appraisal-${recordId}`);
+    const events = everything.filter((event) => isBefore(event, at));
+    const state = foldEvents(recordDecider, events);
+    if (!state.opened) {
+      throw new NotFoundError('appraisal record', everything.length > 0 ? `${recordId} as of ${describeAsOf(at)}` : recordId);
+    }
     const opened = state.opened;
     const ruleSet = await this.ruleSet(opened.ruleSetId, opened.ruleSetVersion);
     return {
@@ -126,6 +156,7 @@ export class AppraisalQueries {
       appealStatus: (state.appeal ? (state.appeal.decided ? 'DECIDED' : 'PENDING') : 'NONE') as 'NONE' | 'PENDING' | 'DECIDED',
       ruleSet: { id: ruleSet.id, version: ruleSet.version, name: ruleSet.name },
       lastGlobalPosition: events.length ? events[events.length - 1].globalPosition.toString() : null,
+      lastRecordedAt: events.length ? events[events.length - 1].recordedAt : null,
       flags: events
         .filter((event) => event.type === 'GradeFlagged')
         .map((event) => ({
@@ -168,5 +199,15 @@ export class AppraisalQueries {
           }
         : null,
     };
+  }
+
+  /** What changed in the record between two moments: the fields that differ and the events that changed them. */
+  async recordDiff(recordId: string, from: AsOf, to: AsOf) {
+    const [before, after] = await Promise.all([this.recordAsOf(recordId, from), this.recordAsOf(recordId, to)]);
+    const changes = (Object.keys(after) as (keyof typeof after)[])
+      .filter((field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]))
+      .map((field) => ({ field, before: before[field] as unknown, after: after[field] as unknown }));
+    const events = (await this.store.readStream(`appraisal-${recordId}`)).filter((event) => !isBefore(event, from) && isBefore(event, to));
+    return { recordId, from: before, to: after, changes, events };
   }
 }

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsBoolean, IsOptional, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsBoolean, IsISO8601, IsOptional, Matches, ValidateIf, ValidateNested } from 'class-validator';
 import { CommandInput, IsDay, IsNote, IsOneOf, IsPoints, IsRecordId, IsText, IsWholeNumber, valuesOf } from './input-rules.js';
 import type * as Schema from './schema.types.js';
 
@@ -236,6 +236,52 @@ export class CorrectFlaggedGradeInput extends RecordInput implements Schema.Corr
 
   @IsText(1, 10_000)
   reasons: string;
+}
+
+/** A moment to look back at; at least one of the two is given. */
+export class AsOfInput implements Schema.AsOfInput {
+  @ValidateIf((input: AsOfInput) => input.globalPosition === undefined || input.globalPosition === null)
+  @IsISO8601({ strict: true }, { context: { allowed: 'an ISO 8601 time, e.g. 2026-01-19T23:59:59+08:00' } })
+  recordedAt?: string | null;
+
+  @ValidateIf((input: AsOfInput) => input.recordedAt === undefined || input.recordedAt === null)
+  @Matches(/^\d{1,19}$/, { message: 'globalPosition must be a position in the log', context: { allowed: 'a whole number, e.g. 1042' } })
+  globalPosition?: string | null;
+}
+
+export class RecordHistoryArgs {
+  @IsRecordId()
+  recordId: string;
+
+  @IsOptional()
+  @Matches(/^\d{1,10}$/, { message: 'after must be a cursor returned by a previous page', context: { allowed: 'a cursor from edges.cursor' } })
+  after?: string | null;
+
+  @IsOptional()
+  @IsWholeNumber(1, 500)
+  first?: number | null;
+}
+
+export class RecordAsOfArgs {
+  @IsRecordId()
+  recordId: string;
+
+  @ValidateNested()
+  @Type(() => AsOfInput)
+  at: AsOfInput;
+}
+
+export class RecordDiffArgs {
+  @IsRecordId()
+  recordId: string;
+
+  @ValidateNested()
+  @Type(() => AsOfInput)
+  from: AsOfInput;
+
+  @ValidateNested()
+  @Type(() => AsOfInput)
+  to: AsOfInput;
 }
 
 export class RecordArgs {

@@ -1,12 +1,17 @@
+import { Inject } from '@nestjs/common';
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { AppraisalQueries } from '../application/appraisal-queries.js';
+import { AppraisalQueries, type AsOf } from '../application/appraisal-queries.js';
 import { AppraisalService } from '../application/appraisal-service.js';
 import type { RecordCommand } from '../appraisal/domain/record.decider.js';
 import type { CommandMetadata } from '../command/decider.js';
 import type { Actor } from '../event-store/event.js';
 import { CurrentActor } from './actor.js';
 import {
+  AsOfInput,
   CorrectFlaggedGradeInput,
+  RecordAsOfArgs,
+  RecordDiffArgs,
+  RecordHistoryArgs,
   DecideAppealInput,
   DetermineGradeInput,
   RecordReceivingOrganizationResultInput,
@@ -31,20 +36,36 @@ import {
   type GradeVotesInput,
 } from './appraisal-record.inputs.js';
 import { CommandEdge, present } from './command-edge.js';
-import type { AppraisalRecord, CommandOutcome, GradeTrace } from './schema.types.js';
+import type { AppraisalRecord, CommandOutcome, EventConnection, GradeTrace, RecordDiff } from './schema.types.js';
+import { streamPage, toGraphQLEvent } from './graphql-event.js';
+import { INFRASTRUCTURE } from './tokens.js';
+import type { Infrastructure } from '../infrastructure.js';
+import type { EventStore } from '../event-store/event-store.port.js';
 
 /** GraphQL has no map input: votes come as a list of (grade, votes) and the command takes them by grade. */
 function votesByGrade(entries: GradeVotesInput[] | null | undefined): Record<string, number> | undefined {
   return entries ? Object.fromEntries(entries.map((entry) => [entry.grade, entry.votes])) : undefined;
 }
 
+function asOf(input: AsOfInput): AsOf {
+  return {
+    recordedAt: input.recordedAt ?? undefined,
+    globalPosition: input.globalPosition === undefined || input.globalPosition === null ? undefined : BigInt(input.globalPosition),
+  };
+}
+
 @Resolver()
 export class AppraisalRecordResolver {
+  private readonly store: EventStore;
+
   constructor(
     private readonly appraisal: AppraisalService,
     private readonly queries: AppraisalQueries,
     private readonly edge: CommandEdge,
-  ) {}
+    @Inject(INFRASTRUCTURE) infrastructure: Infrastructure,
+  ) {
+    this.store = infrastructure.store;
+  }
 
   @Query('appraisalRecord')
   async appraisalRecord(@Args() args: RecordArgs): Promise<AppraisalRecord> {
@@ -54,6 +75,22 @@ export class AppraisalRecordResolver {
   @Query('gradeTrace')
   gradeTrace(@Args() args: RecordArgs): Promise<GradeTrace> {
     return this.queries.gradeTrace(args.recordId);
+  }
+
+  @Query('recordHistory')
+  recordHistory(@Args() args: RecordHistoryArgs): Promise<EventConnection> {
+    return streamPage(this.store, `appraisal-${args.recordId}`, args.after, args.first ?? 50);
+  }
+
+  @Query('recordAsOf')
+  recordAsOf(@Args() args: RecordAsOfArgs): Promise<AppraisalRecord> {
+    return this.queries.recordAsOf(args.recordId, asOf(args.at));
+  }
+
+  @Query('recordDiff')
+  async recordDiff(@Args() args: RecordDiffArgs): Promise<RecordDiff> {
+    const diff = await this.queries.recordDiff(args.recordId, asOf(args.from), asOf(args.to));
+    return { ...diff, events: diff.events.map(toGraphQLEvent) };
   }
 
   @Mutation('submitSelfSummary')

@@ -5,7 +5,7 @@ import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-va
 import { formatPosition } from '../event-store/event.js';
 import { verifyIntegrity } from '../integrity/verify-integrity.js';
 import type { Infrastructure } from '../infrastructure.js';
-import { toGraphQLEvent } from './graphql-event.js';
+import { streamPage } from './graphql-event.js';
 import { INFRASTRUCTURE } from './tokens.js';
 import type { EventConnection, Health, IntegrityReport } from './schema.types.js';
 
@@ -56,18 +56,8 @@ export class EventLogResolver {
 
   /** Stream pages: the cursor is the stream revision of the page's last event. */
   @Query('events')
-  async events(@Args() args: EventsArgs): Promise<EventConnection> {
-    const first = args.first ?? 50;
-    const fromRevision = args.after === undefined || args.after === null ? 0 : Number(args.after) + 1;
-    const events = await this.infrastructure.store.readStream(args.streamId, { fromRevision, maxCount: first + 1 });
-    const page = events.slice(0, first);
-    return {
-      edges: page.map((event) => ({ cursor: String(event.streamRevision), node: toGraphQLEvent(event) })),
-      pageInfo: {
-        endCursor: page.length ? String(page[page.length - 1].streamRevision) : (args.after ?? null),
-        hasNextPage: events.length > first,
-      },
-    };
+  events(@Args() args: EventsArgs): Promise<EventConnection> {
+    return streamPage(this.infrastructure.store, args.streamId, args.after, args.first ?? 50);
   }
 
   @Query('verifyIntegrity')

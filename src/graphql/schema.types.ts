@@ -32,6 +32,11 @@ export type LeaveKind = "SICK_OR_PERSONAL" | "STATUTORY" | "WORK_INJURY";
 export type DepartureReason = "LEFT" | "RETIRED" | "DIED" | "DISMISSED";
 export type UnitAssessmentStatus = "NONE" | "OPEN" | "DETERMINED";
 
+export interface AsOfInput {
+    recordedAt?: Nullable<string>;
+    globalPosition?: Nullable<string>;
+}
+
 export interface SubmitSelfSummaryInput {
     commandId?: Nullable<string>;
     recordId: string;
@@ -380,6 +385,9 @@ export interface DetermineUnitResultInput {
 
 export interface IQuery {
     appraisalRecord(recordId: string): AppraisalRecord | Promise<AppraisalRecord>;
+    recordHistory(recordId: string, after?: Nullable<string>, first?: Nullable<number>): EventConnection | Promise<EventConnection>;
+    recordAsOf(recordId: string, at: AsOfInput): AppraisalRecord | Promise<AppraisalRecord>;
+    recordDiff(recordId: string, from: AsOfInput, to: AsOfInput): RecordDiff | Promise<RecordDiff>;
     gradeTrace(recordId: string): GradeTrace | Promise<GradeTrace>;
     gradeConsequences(personId: string): GradeConsequence[] | Promise<GradeConsequence[]>;
     cycle(organizationId: string, period: string): Cycle | Promise<Cycle>;
@@ -478,6 +486,21 @@ export interface AppraisalRecord {
     ruleSet: RuleSetReference;
     lastGlobalPosition?: Nullable<string>;
     flags: GradeFlag[];
+    lastRecordedAt?: Nullable<string>;
+}
+
+export interface RecordDiff {
+    recordId: string;
+    from: AppraisalRecord;
+    to: AppraisalRecord;
+    changes: FieldChange[];
+    events: Event[];
+}
+
+export interface FieldChange {
+    field: string;
+    before?: Nullable<JSON>;
+    after?: Nullable<JSON>;
 }
 
 export interface GradeTrace {

@@ -57,6 +57,22 @@ describe('DOMAIN §9 scenario 7: a late-recorded sanction flags a final grade, o
     expect(BigInt(flag.globalPosition) > BigInt(finalized.globalPosition)).toBe(true);
     expect(nodes.filter((node) => node.type === 'GradeDetermined')).toHaveLength(1);
 
+    // The record as it stood just before the flag reached the log: the unflagged 优秀.
+    const AS_OF = `query AsOf($recordId: String!, $at: AsOfInput!) { recordAsOf(recordId: $recordId, at: $at) { status outcome { grade } flags { code } lastGlobalPosition } }`;
+    const before = BigInt(flag.globalPosition) - 1n;
+    const asOfBefore = (await service.query(AS_OF, { recordId: excellent, at: { globalPosition: before.toString() } })).recordAsOf;
+    expect(asOfBefore).toMatchObject({ status: 'FINAL', outcome: { grade: 'EXCELLENT' }, flags: [] });
+    const asOfFlag = (await service.query(AS_OF, { recordId: excellent, at: { globalPosition: flag.globalPosition } })).recordAsOf;
+    expect(asOfFlag.flags).toEqual([{ code: 'APPRAISAL.TOP_GRADE_BARRED' }]);
+    const DIFF = `query Diff($recordId: String!, $from: AsOfInput!, $to: AsOfInput!) { recordDiff(recordId: $recordId, from: $from, to: $to) { changes { field } events { type } } }`;
+    const diff = (await service.query(DIFF, { recordId: excellent, from: { globalPosition: before.toString() }, to: { globalPosition: flag.globalPosition } })).recordDiff;
+    expect(diff.events).toEqual([{ type: 'GradeFlagged' }]);
+    expect(diff.changes.map((change: { field: string }) => change.field)).toEqual(expect.arrayContaining(['flags', 'lastGlobalPosition']));
+    const HISTORY = `query History($recordId: String!) { recordHistory(recordId: $recordId, first: 100) { edges { node { type recordedAt metadata { effectiveAt actor { id role } } } } } }`;
+    const recorded = (await service.query(HISTORY, { recordId: excellent })).recordHistory.edges.map((edge: { node: unknown }) => edge.node);
+    expect(recorded.find((node: { type: string }) => node.type === 'GradeDetermined')).toMatchObject({ metadata: { effectiveAt: '2026-01-06', actor: { id: COMMITTEE.id, role: COMMITTEE.role } } });
+    expect(recorded.find((node: { type: string }) => node.type === 'GradeFlagged')).toMatchObject({ metadata: { actor: { id: 'system:late-facts', role: 'SYSTEM' } } });
+
     const refused = await service.refusal('correctFlaggedGrade', { recordId: excellent, grade: 'EXCELLENT', reasons: '维持' }, COMMITTEE);
     expect(refused.extensions.code).toBe('APPRAISAL.TOP_GRADE_BARRED');
     await service.mutate('correctFlaggedGrade', { recordId: excellent, grade: 'COMPETENT', reasons: '受诫勉，当年不得确定为优秀' }, COMMITTEE);
