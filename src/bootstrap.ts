@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
+import { registerOfflineGraphiql } from './graphql/offline-graphiql.js';
 import type { Clock } from './graphql/tokens.js';
 import { createValidationPipe } from './graphql/validation.js';
 import type { Infrastructure } from './infrastructure.js';
@@ -19,6 +20,7 @@ export async function createApp(infrastructure: Infrastructure, options: AppOpti
     { logger: options.logger ?? ['error', 'warn', 'log'] },
   );
   app.useGlobalPipes(createValidationPipe());
+  registerOfflineGraphiql(app.getHttpAdapter().getInstance());
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   return app;
 }
