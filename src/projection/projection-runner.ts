@@ -60,8 +60,12 @@ export class ProjectionRunner {
   }
 
   /** The views: projections with tables to empty (not the seal or the process managers). */
+  get views(): ProjectionDefinition[] {
+    return [...this.definitions.values()].filter((definition) => definition.tables.length > 0);
+  }
+
   get rebuildableNames(): string[] {
-    return this.names.filter((name) => this.definition(name).tables.length > 0);
+    return this.views.map((definition) => definition.name);
   }
 
   /** Applies the next batch of one projection. */

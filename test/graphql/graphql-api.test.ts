@@ -39,7 +39,16 @@ describe('GraphQL over HTTP (Nest on Fastify, mercurius)', () => {
     const { status, body } = await graphql('{ health { store lastGlobalPosition projections { name version checkpoint lag } } }');
     expect(status).toBe(200);
     expect(body.data.health.store).toBe('postgresql');
-    expect(body.data.health.projections.map((projection: { name: string }) => projection.name)).toEqual(['event_seal', 'audit_trail', 'grade_consequences', 'backfill_process', 'late_fact_flags']);
+    expect(body.data.health.projections.map((projection: { name: string }) => projection.name)).toEqual([
+      'event_seal',
+      'audit_trail',
+      'grade_view',
+      'grade_history',
+      'discipline_view',
+      'grade_consequences',
+      'backfill_process',
+      'late_fact_flags',
+    ]);
   });
 
   it('pages through a stream with cursors', async () => {

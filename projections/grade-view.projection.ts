@@ -1,0 +1,133 @@
+import type { RecordEvent } from '../src/appraisal/domain/record.events.js';
+import type { Outcome } from '../src/appraisal/domain/vocabulary.js';
+import type { RecordedEvent } from '../src/event-store/event.js';
+import type { PureProjection, SqlStatement } from '../src/projection/projection.js';
+
+/** A record's stream is `appraisal-<recordId>`; only RecordOpened names the record. */
+export const RECORD_STREAM_PREFIX = 'appraisal-';
+
+export type RecordEventData<Type extends RecordEvent['type']> = Extract<RecordEvent, { type: Type }>['data'];
+
+export function isRecordStreamEvent(event: RecordedEvent): boolean {
+  return event.streamId.startsWith(RECORD_STREAM_PREFIX);
+}
+
+/** The record an event of a record stream belongs to: RecordOpened's id, else the stream's. */
+export function recordIdOf(event: RecordedEvent): string {
+  const named = event.type === 'RecordOpened' ? event.data.recordId : undefined;
+  return typeof named === 'string' ? named : event.streamId.slice(RECORD_STREAM_PREFIX.length);
+}
+
+/** The three outcome columns: kind, grade (GRADE only) and reason (every other kind). */
+export function outcomeColumns(outcome: Outcome): { outcome_kind: string; grade: string | null; reason: string | null } {
+  return outcome.kind === 'GRADE'
+    ? { outcome_kind: 'GRADE', grade: outcome.grade, reason: null }
+    : { outcome_kind: outcome.kind, grade: null, reason: outcome.reason };
+}
+
+/** Sets columns of one record's row and moves its last position to the event's. */
+function update(event: RecordedEvent, columns: Record<string, unknown> = {}, computed: string[] = []): SqlStatement {
+  const names = Object.keys(columns);
+  const assignments = names.map((name, index) => `${name} = $${index + 3}`);
+  return {
+    text: `UPDATE grade_view SET ${[...assignments, ...computed, 'last_global_position = $2'].join(', ')} WHERE record_id = $1`,
+    values: [recordIdOf(event), event.globalPosition.toString(), ...names.map((name) => columns[name])],
+  };
+}
+
+function opened(event: RecordedEvent): SqlStatement {
+  const data = event.data as RecordEventData<'RecordOpened'>;
+  return {
+    text: `INSERT INTO grade_view (record_id, organization_id, unit_id, person_id, period, period_kind, category, status,
+             outcome_kind, grade, reason, score, rule_set_id, rule_set_version, flagged, last_global_position)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 'OPEN', NULL, NULL, NULL, NULL, $8, $9, false, $10)
+           ON CONFLICT (record_id) DO UPDATE
+             SET organization_id = excluded.organization_id, unit_id = excluded.unit_id, person_id = excluded.person_id,
+                 period = excluded.period, period_kind = excluded.period_kind, category = excluded.category,
+                 rule_set_id = excluded.rule_set_id, rule_set_version = excluded.rule_set_version,
+                 last_global_position = excluded.last_global_position`,
+    values: [
+      recordIdOf(event),
+      data.organizationId,
+      data.unitId,
+      data.personId,
+      data.period,
+      data.periodKind,
+      data.category,
+      data.ruleSetId,
+      data.ruleSetVersion,
+      event.globalPosition.toString(),
+    ],
+  };
+}
+
+const FLAGGED = `flagged = EXISTS (SELECT 1 FROM grade_flag
+                   WHERE grade_flag.record_id = grade_view.record_id AND grade_flag.resolved_at_position IS NULL)`;
+
+/**
+ * grade_view: one row per appraisal record with where it stands (OPEN, AWAITING_NOTICE, FINAL,
+ * PUBLISHED, as the record itself), its current outcome and score, its rule set, whether a
+ * late-recorded fact flags it, and the position of its last event. grade_flag holds the flags.
+ */
+export const gradeViewProjection: PureProjection = {
+  name: 'grade_view',
+  version: 1,
+  tables: ['grade_view', 'grade_flag'],
+  handle(event: RecordedEvent): SqlStatement[] {
+    if (!isRecordStreamEvent(event)) return [];
+    const type = event.type as RecordEvent['type'];
+    switch (type) {
+      case 'RecordOpened':
+        return [opened(event)];
+      case 'GradeDetermined': {
+        const data = event.data as RecordEventData<'GradeDetermined'>;
+        return [update(event, { status: 'AWAITING_NOTICE', ...outcomeColumns(data.outcome), score: data.score })];
+      }
+      case 'GradeFinalized': {
+        const data = event.data as RecordEventData<'GradeFinalized'>;
+        return [update(event, { status: 'FINAL', ...outcomeColumns(data.outcome) })];
+      }
+      case 'ResultPublished':
+        return [update(event, { status: 'PUBLISHED' })];
+      case 'GradeRevised': {
+        const data = event.data as RecordEventData<'GradeRevised'>;
+        return [update(event, { ...outcomeColumns(data.to), score: data.score })];
+      }
+      case 'GradeBackfilled': {
+        const data = event.data as RecordEventData<'GradeBackfilled'>;
+        return [update(event, { ...outcomeColumns(data.outcome), score: data.score })];
+      }
+      case 'RecordLeftUngraded': {
+        const data = event.data as RecordEventData<'RecordLeftUngraded'>;
+        return [update(event, outcomeColumns({ kind: 'WITHHELD_INVESTIGATION', reason: data.reason }))];
+      }
+      case 'GradeFlagged': {
+        const data = event.data as RecordEventData<'GradeFlagged'>;
+        return [
+          {
+            text: `INSERT INTO grade_flag (record_id, fact_event_id, fact_type, code, reason, flagged_at_position, resolved_at_position)
+                   VALUES ($1, $2, $3, $4, $5, $6, NULL)
+                   ON CONFLICT (record_id, fact_event_id) DO UPDATE
+                     SET fact_type = excluded.fact_type, code = excluded.code, reason = excluded.reason,
+                         flagged_at_position = excluded.flagged_at_position, resolved_at_position = NULL`,
+            values: [recordIdOf(event), data.factEventId, data.factType, data.code, data.reason, event.globalPosition.toString()],
+          },
+          update(event, {}, [FLAGGED]),
+        ];
+      }
+      case 'GradeFlagResolved': {
+        const data = event.data as RecordEventData<'GradeFlagResolved'>;
+        return [
+          {
+            text: `UPDATE grade_flag SET resolved_at_position = $3
+                    WHERE record_id = $1 AND fact_event_id = ANY($2::text[]) AND resolved_at_position IS NULL`,
+            values: [recordIdOf(event), data.factEventIds, event.globalPosition.toString()],
+          },
+          update(event, {}, [FLAGGED]),
+        ];
+      }
+      default:
+        return [update(event)];
+    }
+  },
+};
