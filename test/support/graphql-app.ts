@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/bootstrap.js';
 import type { Actor } from '../../src/event-store/event.js';
 import { openInfrastructure, type Infrastructure } from '../../src/infrastructure.js';
+import { verifyReplay, type ReplayVerification } from '../../src/projection/replay-verify.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export interface GraphQLResponse {
@@ -72,6 +73,13 @@ export class GraphQLTestApp {
    */
   async catchUp(name: string): Promise<void> {
     await this.infrastructure.projections.catchUp(name);
+  }
+
+  /** Catches every projection up, then rebuilds every view from zero in a scratch schema and compares. */
+  async replayVerification(): Promise<ReplayVerification> {
+    const { projections, pool, store } = this.infrastructure;
+    for (const name of projections.names) await projections.catchUp(name);
+    return verifyReplay(pool, store, projections.views);
   }
 
   /**
