@@ -6,48 +6,36 @@ const PERSON_CATEGORIES = valuesOf<Schema.PersonCategory>({ CIVIL_SERVANT: true,
 const LEAVE_KINDS = valuesOf<Schema.LeaveKind>({ SICK_OR_PERSONAL: true, STATUTORY: true, WORK_INJURY: true });
 const DEPARTURE_REASONS = valuesOf<Schema.DepartureReason>({ LEFT: true, RETIRED: true, DIED: true, DISMISSED: true });
 
-export class RegisterPersonInput extends CommandInput implements Schema.RegisterPersonInput {
+/** The post a person holds, as registration and a change of post both give it. */
+abstract class PostInput extends CommandInput {
   @IsId()
   personId: string;
 
+  @IsId()
+  organizationId: string;
+
+  @IsText(1, 100)
+  position: string;
+
+  @IsText(1, 100)
+  rank: string;
+
+  @IsBoolean()
+  isSectionHead: boolean;
+}
+
+export class RegisterPersonInput extends PostInput implements Schema.RegisterPersonInput {
   @IsText(1, 100)
   name: string;
 
   @IsOneOf(PERSON_CATEGORIES)
   category: Schema.PersonCategory;
 
-  @IsId()
-  organizationId: string;
-
-  @IsText(1, 100)
-  position: string;
-
-  @IsText(1, 100)
-  rank: string;
-
-  @IsBoolean()
-  isSectionHead: boolean;
-
   @IsDay()
   inPostSince: string;
 }
 
-export class ChangePostInput extends CommandInput implements Schema.ChangePostInput {
-  @IsId()
-  personId: string;
-
-  @IsId()
-  organizationId: string;
-
-  @IsText(1, 100)
-  position: string;
-
-  @IsText(1, 100)
-  rank: string;
-
-  @IsBoolean()
-  isSectionHead: boolean;
-
+export class ChangePostInput extends PostInput implements Schema.ChangePostInput {
   @IsDay()
   effectiveDate: string;
 }
