@@ -1,10 +1,10 @@
 import type { Command, Decider, RecordedRef } from '../../command/decider.js';
 import { checkWithin, publicNotice, deadline as windowDeadline, mayFinaliseOn, type WorkCalendar } from '../../calendar/domain/work-calendar.js';
-import type { RuleSetDocument } from '../../rule-set/domain/rule-set.js';
+import type { DirectTrigger, RuleSetDocument } from '../../rule-set/domain/rule-set.js';
 import { shanghaiDate } from '../../shared/business-date.js';
 import { ApplicationError } from '../../shared/errors.js';
 import type { QuarterlyResult } from './annual-linkage.js';
-import { deriveGrade, scaleFor, schemeFor, type Derivation } from './derive-grade.js';
+import { deriveGrade, scaleFor, schemeFor, type Derivation, type DerivationInput } from './derive-grade.js';
 import type { MeasureOnRecord } from './discipline-effects.js';
 import type { Participation } from './participation.js';
 import type { QuotaAllowance } from './quota.js';
@@ -32,7 +32,7 @@ export type RecordCommand =
   | RecordCommandOf<'RecordScoreAdjustment', { kind: 'BONUS' | 'DEDUCTION'; matter: string; points: number; basis: string }>
   | RecordCommandOf<'WriteComment', { text: string }>
   | RecordCommandOf<'RecordDemocraticEvaluation', { voters: number; votes?: Record<GradeCode, number>; averageScore?: number }>
-  | RecordCommandOf<'RecordDirectTrigger', { trigger: string; basis: string }>
+  | RecordCommandOf<'RecordDirectTrigger', { trigger: DirectTrigger; basis: string }>
   | RecordCommandOf<'ProposeGrade', { grade: GradeCode; reason: string }>
   | RecordCommandOf<'ReviewProposal', { agrees: boolean; grade?: GradeCode; reason: string }>
   | RecordCommandOf<'DetermineGrade', { grade?: GradeCode }>
@@ -77,7 +77,7 @@ export interface RecordState {
   scores: IndicatorScore[];
   adjustments: ScoreAdjustment[];
   democratic?: DemocraticEvaluation;
-  directTriggers: { trigger: string; ref?: RecordedRef }[];
+  directTriggers: { trigger: DirectTrigger; ref?: RecordedRef }[];
   proposal?: { grade: GradeCode };
   review?: { grade: GradeCode };
   /** The outcome in force: determined, finalised or revised. */
@@ -137,17 +137,16 @@ function isTopGrade(context: RecordContext, opened: Opened, outcome: Outcome | u
   return scaleFor(context.ruleSet, { kind: opened.periodKind }, opened.category)?.grades[0].code === outcome.grade;
 }
 
-/** Runs the derivation for a determination or a revision; a refusal becomes a typed error. */
-function derive(
+/** The derivation's input from the record's state and the context the caller loaded. */
+function derivationInput(
   state: RecordState,
   context: RecordContext,
   opened: Opened,
-  grade: GradeCode | undefined,
-  backfill?: { caseId: string; caseOutcome: string },
-): Extract<Derivation, { ok: true }> {
+  choices: { grade?: GradeCode; investigation?: RecordContext['investigation']; backfill?: { caseId: string; caseOutcome: string } },
+): DerivationInput {
   const facts = context.derivation;
   if (!facts) throw new Error('a determination needs the derivation context (discipline, quarterlies, quota)');
-  const result = deriveGrade({
+  return {
     ruleSet: context.ruleSet,
     period: parsePeriod(opened.period)!,
     subject: { category: opened.category, subjectRole: opened.subjectRole },
@@ -157,13 +156,25 @@ function derive(
     democratic: state.democratic,
     measures: facts.measures,
     efficiencyWarnings: facts.efficiencyWarnings,
-    directTriggers: state.directTriggers.map((trigger) => ({ trigger: trigger.trigger as never, ref: trigger.ref })),
+    directTriggers: state.directTriggers,
     quarterlies: facts.quarterlies,
-    requested: grade === undefined ? undefined : { grade },
+    requested: choices.grade === undefined ? undefined : { grade: choices.grade },
     quota: facts.quota,
-    investigation: backfill ? undefined : context.investigation,
-    backfill,
-  });
+    investigation: choices.investigation,
+    backfill: choices.backfill,
+  };
+}
+
+/** Runs the derivation for a determination or a revision; a refusal becomes a typed error. */
+function derive(
+  state: RecordState,
+  context: RecordContext,
+  opened: Opened,
+  grade: GradeCode | undefined,
+  backfill?: { caseId: string; caseOutcome: string },
+): Extract<Derivation, { ok: true }> {
+  const investigation = backfill ? undefined : context.investigation;
+  const result = deriveGrade(derivationInput(state, context, opened, { grade, investigation, backfill }));
   if (!result.ok) throw fail(result.code, result.message, { ...result.details, trace: result.trace });
   return result;
 }
@@ -435,21 +446,9 @@ function decide(command: RecordCommand, state: RecordState, context: RecordConte
       const decidedWithoutIt = final?.globalPosition !== undefined && BigInt(final.globalPosition) < BigInt(factGlobalPosition);
       const coveredByCase = investigationOpenedOn === undefined || (final !== undefined && final.on >= investigationOpenedOn);
       if (!finalGrade || !decidedWithoutIt || !coveredByCase || state.flaggedFacts.includes(factEventId)) return [];
-      const check = deriveGrade({
-        ruleSet: context.ruleSet,
-        period: parsePeriod(opened.period)!,
-        subject: { category: opened.category, subjectRole: opened.subjectRole },
-        participation: { outcome: opened.participation.outcome, reason: opened.participation.reason },
-        scores: state.scores,
-        adjustments: state.adjustments,
-        democratic: state.democratic,
-        measures: context.derivation?.measures ?? [],
-        efficiencyWarnings: context.derivation?.efficiencyWarnings ?? [],
-        directTriggers: state.directTriggers.map((trigger) => ({ trigger: trigger.trigger as never, ref: trigger.ref })),
-        quarterlies: context.derivation?.quarterlies,
-        investigation: investigationOpenedOn && context.investigation ? context.investigation : undefined,
-        requested: { grade: finalGrade },
-      });
+      // The grade as it stands, checked against everything now on the record (no quota: it holds its slot).
+      const investigation = investigationOpenedOn ? context.investigation : undefined;
+      const check = deriveGrade({ ...derivationInput(state, context, opened, { grade: finalGrade, investigation }), quota: undefined });
       if (check.ok) return [];
       return [{ type: 'GradeFlagged', data: { factEventId, factType: command.data.factType, code: check.code, reason: check.message } }];
     }

@@ -1,4 +1,5 @@
 import type { DecidedEvent } from '../../command/decider.js';
+import type { DirectTrigger } from '../../rule-set/domain/rule-set.js';
 import type { Participation } from './participation.js';
 import type { TraceStep } from './trace.js';
 import type { GradeCode, Outcome, PeriodKind, PersonCategory, RaterRole, SubjectRole } from './vocabulary.js';
@@ -27,7 +28,7 @@ export type RecordEvent =
   | DecidedEvent<'ScoreAdjustmentRecorded', { kind: 'BONUS' | 'DEDUCTION'; matter: string; points: number; basis: string }>
   | DecidedEvent<'CommentWritten', { authorId: string; text: string }>
   | DecidedEvent<'DemocraticEvaluationRecorded', { voters: number; votes: Record<GradeCode, number> | null; averageScore: number | null }>
-  | DecidedEvent<'DirectTriggerRecorded', { trigger: string; basis: string }>
+  | DecidedEvent<'DirectTriggerRecorded', { trigger: DirectTrigger; basis: string }>
   | DecidedEvent<'GradeProposed', { grade: GradeCode; proposedBy: string; reason: string }>
   | DecidedEvent<'ProposalReviewed', { agrees: boolean; grade: GradeCode; reviewedBy: string; reason: string }>
   | DecidedEvent<'GradeDetermined', {
