@@ -8,6 +8,8 @@ import { ApplicationErrorFilter } from './graphql/application-error.filter.js';
 import { AppraisalRecordResolver } from './graphql/appraisal-record.resolver.js';
 import { ConsequencesResolver } from './graphql/consequences.resolver.js';
 import { ConsequenceQueries } from './consequences/consequence-queries.js';
+import { InspectionQueries } from './inspection/inspection-queries.js';
+import { InspectionResolver } from './graphql/inspection.resolver.js';
 import { CommandEdge } from './graphql/command-edge.js';
 import { CycleResolver } from './graphql/cycle.resolver.js';
 import { DisciplineResolver } from './graphql/discipline.resolver.js';
@@ -59,6 +61,7 @@ export class AppModule {
         { provide: AppraisalService, useValue: infrastructure.appraisal },
         { provide: AppraisalQueries, useValue: infrastructure.queries },
         { provide: ConsequenceQueries, useValue: new ConsequenceQueries(infrastructure.pool) },
+        { provide: InspectionQueries, useValue: new InspectionQueries(infrastructure.pool) },
         { provide: CLOCK, useValue: clock },
         { provide: APP_FILTER, useClass: ApplicationErrorFilter },
         InfrastructureLifecycle,
@@ -72,6 +75,7 @@ export class AppModule {
         DisciplineResolver,
         UnitAssessmentResolver,
         ConsequencesResolver,
+        InspectionResolver,
       ],
     };
   }

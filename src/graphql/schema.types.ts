@@ -394,6 +394,9 @@ export interface IQuery {
     health(): Health | Promise<Health>;
     events(streamId: string, after?: Nullable<string>, first?: Nullable<number>): EventConnection | Promise<EventConnection>;
     verifyIntegrity(): IntegrityReport | Promise<IntegrityReport>;
+    peopleUnderDiscipline(from: string, to: string, organizationId?: Nullable<string>, after?: Nullable<string>, first?: Nullable<number>): PersonUnderDisciplineConnection | Promise<PersonUnderDisciplineConnection>;
+    conflictingGrades(organizationId?: Nullable<string>, after?: Nullable<string>, first?: Nullable<number>): ConflictingGradeConnection | Promise<ConflictingGradeConnection>;
+    gradeActors(recordId: string): GradeActors | Promise<GradeActors>;
     presetRuleSets(): RuleSetSummary[] | Promise<RuleSetSummary[]>;
     ruleSet(id: string, version: number): JSON | Promise<JSON>;
     unitAssessment(assessmentId: string): UnitAssessment | Promise<UnitAssessment>;
@@ -647,6 +650,94 @@ export interface IntegrityReport {
     sealedEvents: number;
     firstBadPosition?: Nullable<string>;
     reason?: Nullable<string>;
+}
+
+export interface PersonUnderDisciplineConnection {
+    edges: PersonUnderDisciplineEdge[];
+    pageInfo: PageInfo;
+}
+
+export interface PersonUnderDisciplineEdge {
+    cursor: string;
+    node: PersonUnderDiscipline;
+}
+
+export interface PersonUnderDiscipline {
+    personId: string;
+    measures: MeasureInWindow[];
+    investigations: InvestigationInWindow[];
+    grades: GradeInWindow[];
+}
+
+export interface MeasureInWindow {
+    measureId: string;
+    measure: string;
+    family: string;
+    decisionDate: string;
+    effectiveDate: string;
+    effectEnds: string;
+    liftedOn?: Nullable<string>;
+    caseId?: Nullable<string>;
+    authority: string;
+    documentNumber: string;
+}
+
+export interface InvestigationInWindow {
+    caseId: string;
+    openedOn: string;
+    closedOn?: Nullable<string>;
+    outcome?: Nullable<string>;
+}
+
+export interface GradeInWindow {
+    recordId: string;
+    organizationId: string;
+    period: string;
+    outcomeKind?: Nullable<string>;
+    grade?: Nullable<string>;
+    reason?: Nullable<string>;
+    flagged: boolean;
+}
+
+export interface ConflictingGradeConnection {
+    edges: ConflictingGradeEdge[];
+    pageInfo: PageInfo;
+}
+
+export interface ConflictingGradeEdge {
+    cursor: string;
+    node: ConflictingGrade;
+}
+
+export interface ConflictingGrade {
+    recordId: string;
+    organizationId: string;
+    personId: string;
+    period: string;
+    outcomeKind?: Nullable<string>;
+    grade?: Nullable<string>;
+    flags: OpenGradeFlag[];
+}
+
+export interface OpenGradeFlag {
+    factType: string;
+    code: string;
+    reason: string;
+}
+
+export interface GradeActors {
+    recordId: string;
+    proposed: ActorStamp[];
+    reviewed: ActorStamp[];
+    determined: ActorStamp[];
+    signed: ActorStamp[];
+}
+
+export interface ActorStamp {
+    eventType: string;
+    actorId: string;
+    actorRole: string;
+    recordedAt: string;
 }
 
 export interface RuleSetSummary {

@@ -48,6 +48,13 @@ describe('DOMAIN §9 scenario 7: a late-recorded sanction flags a final grade, o
     expect(flagged).toMatchObject({ status: 'FINAL', outcome: { grade: 'EXCELLENT', label: '优秀' } });
     expect(flagged.flags).toEqual([{ factType: 'AdmonitionIssued', code: 'APPRAISAL.TOP_GRADE_BARRED', reason: expect.stringContaining('ADMONITION'), resolved: false }]);
 
+    // Discipline inspection sees the conflict in the read model.
+    await service.catchUp('grade_view');
+    const CONFLICTS = `query { conflictingGrades(first: 10) { edges { node { recordId grade flags { factType code } } } } }`;
+    expect((await service.query(CONFLICTS)).conflictingGrades.edges.map((edge: { node: unknown }) => edge.node)).toEqual([
+      { recordId: excellent, grade: 'EXCELLENT', flags: [{ factType: 'AdmonitionIssued', code: 'APPRAISAL.TOP_GRADE_BARRED' }] },
+    ]);
+
     // Before the 诫勉 reached the log the record held the unflagged 优秀: the flag comes after it.
     const { events } = await service.query(`query { events(streamId: "appraisal-${excellent}", first: 50) { edges { node { type globalPosition metadata { effectiveAt } } } } }`);
     const nodes: { type: string; globalPosition: string; metadata: { effectiveAt: string } }[] = events.edges.map((edge: { node: unknown }) => edge.node);
@@ -85,6 +92,8 @@ describe('DOMAIN §9 scenario 7: a late-recorded sanction flags a final grade, o
       ['REVISED', 'COMPETENT'],
     ]);
 
+    await service.catchUp('grade_view');
+    expect((await service.query(CONFLICTS)).conflictingGrades.edges).toEqual([]);
     await service.catchUp('grade_consequences');
     expect((await service.query(CONSEQUENCES_QUERY, { personId: 'p1' })).gradeConsequences).not.toContainEqual(expect.objectContaining({ year: 2025, kind: 'COMMENDATION' }));
   });
