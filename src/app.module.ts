@@ -1,5 +1,7 @@
 import { Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown, Inject } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import 'mercurius';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
 import { AppraisalQueries } from './application/appraisal-queries.js';
@@ -15,6 +17,8 @@ import { CycleResolver } from './graphql/cycle.resolver.js';
 import { DisciplineResolver } from './graphql/discipline.resolver.js';
 import { createErrorFormatter } from './graphql/error-formatter.js';
 import { EventLogResolver } from './graphql/event-log.resolver.js';
+import { publishGradeChanges } from './graphql/grade-changes.js';
+import { GradeChangesResolver } from './graphql/grade-changes.resolver.js';
 import { JsonScalar } from './graphql/json.scalar.js';
 import { OrganizationResolver } from './graphql/organization.resolver.js';
 import { PersonResolver } from './graphql/person.resolver.js';
@@ -28,9 +32,14 @@ const logger = new Logger('GraphQL');
 
 /** Starts the projection runner with the app and closes every connection when it stops. */
 class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(@Inject(INFRASTRUCTURE) private readonly infrastructure: Infrastructure) {}
+  constructor(
+    @Inject(INFRASTRUCTURE) private readonly infrastructure: Infrastructure,
+    private readonly httpAdapterHost: HttpAdapterHost,
+  ) {}
 
   onApplicationBootstrap(): void {
+    const { pubsub } = this.httpAdapterHost.httpAdapter.getInstance<FastifyInstance>().graphql;
+    publishGradeChanges(this.infrastructure.projections, this.infrastructure.pool, pubsub);
     this.infrastructure.projections.start();
   }
 
@@ -75,6 +84,7 @@ export class AppModule {
         DisciplineResolver,
         UnitAssessmentResolver,
         ConsequencesResolver,
+        GradeChangesResolver,
         InspectionResolver,
       ],
     };

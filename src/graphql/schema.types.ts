@@ -26,6 +26,7 @@ export type ParticipationOutcome = "GRADED" | "COMMENT_ONLY" | "NOT_PARTICIPATIN
 export type CycleStatus = "NONE" | "OPEN" | "CLOSED";
 export type MeasureCode = "GOVERNMENT_WARNING" | "GOVERNMENT_DEMERIT" | "GOVERNMENT_MAJOR_DEMERIT" | "GOVERNMENT_DEMOTION" | "GOVERNMENT_REMOVAL" | "GOVERNMENT_DISMISSAL" | "PARTY_WARNING" | "PARTY_SERIOUS_WARNING" | "PARTY_POST_REMOVAL" | "PARTY_PROBATION" | "PARTY_EXPULSION" | "ADMONITION" | "ORGANIZATIONAL_ADJUSTMENT" | "ORGANIZATIONAL_RESIGNATION" | "ORGANIZATIONAL_REMOVAL" | "ORGANIZATIONAL_DEMOTION" | "EFFICIENCY_WARNING";
 export type CaseOutcome = "NO_PENALTY" | "EXEMPTED" | "WARNING" | "HEAVIER";
+export type GradeChangeKind = "NEW" | "REVISED" | "BACKFILLED" | "FLAGGED";
 export type OrganizationKind = "ORGAN" | "UNIT";
 export type PersonCategory = "CIVIL_SERVANT" | "REFERENCE_MANAGED" | "PUBLIC_INSTITUTION" | "OTHER";
 export type LeaveKind = "SICK_OR_PERSONAL" | "STATUTORY" | "WORK_INJURY";
@@ -650,6 +651,22 @@ export interface IntegrityReport {
     sealedEvents: number;
     firstBadPosition?: Nullable<string>;
     reason?: Nullable<string>;
+}
+
+export interface ISubscription {
+    gradeChanged(organizationId: string): GradeChange | Promise<GradeChange>;
+}
+
+export interface GradeChange {
+    recordId: string;
+    organizationId: string;
+    personId: string;
+    period: string;
+    kind: GradeChangeKind;
+    outcomeKind?: Nullable<string>;
+    grade?: Nullable<string>;
+    eventId: string;
+    globalPosition: string;
 }
 
 export interface PersonUnderDisciplineConnection {

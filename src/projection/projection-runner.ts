@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { START_OF_LOG, type LogPosition } from '../event-store/event.js';
+import { START_OF_LOG, type LogPosition, type RecordedEvent } from '../event-store/event.js';
 import type { EventStore } from '../event-store/event-store.port.js';
 import type { ProjectionDefinition } from './projection.js';
 
@@ -43,6 +43,7 @@ export class ProjectionRunner {
   private readonly definitions: Map<string, ProjectionDefinition>;
   private readonly lastErrors = new Map<string, string>();
   private abort: AbortController | undefined;
+  private readonly committedListeners = new Set<(name: string, events: RecordedEvent[]) => void>();
   private loops: Promise<void>[] = [];
 
   constructor(
@@ -66,6 +67,12 @@ export class ProjectionRunner {
 
   get rebuildableNames(): string[] {
     return this.views.map((definition) => definition.name);
+  }
+
+  /** Calls `listener` after each batch of a projection has committed; returns the unsubscribe. */
+  onCommitted(listener: (name: string, events: RecordedEvent[]) => void): () => void {
+    this.committedListeners.add(listener);
+    return () => this.committedListeners.delete(listener);
   }
 
   /** Applies the next batch of one projection. */
@@ -104,6 +111,7 @@ export class ProjectionRunner {
         [name, last.major.toString(), last.minor.toString(), definition.version],
       );
       await client.query('COMMIT');
+      for (const listener of this.committedListeners) listener(name, events);
       return { applied: events.length };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
