@@ -6,11 +6,11 @@ import {
   deadline,
   holidayTableCalendar,
   InvalidDateError,
-  isValidDate,
   mayFinaliseOn,
   publicNotice,
   type WorkCalendar,
 } from '../../src/calendar/domain/work-calendar.js';
+import { isCalendarDate } from '../../src/shared/calendar-date.js';
 
 /**
  * January 2030 (the 1st is a Tuesday): 01-01 is a holiday, Saturday 01-05 a make-up workday, and
@@ -56,11 +56,11 @@ describe('date helpers', () => {
   });
 
   it.each(['2024-02-29', '2025-12-31'])('accepts the date %s', (date) => {
-    expect(isValidDate(date)).toBe(true);
+    expect(isCalendarDate(date)).toBe(true);
   });
 
   it.each(['2025-02-29', '2025-02-30', '2025-13-01', '2025-1-5', '20250101', '2025-01-01T00:00:00Z', ''])('rejects "%s" as a date', (value) => {
-    expect(isValidDate(value)).toBe(false);
+    expect(isCalendarDate(value)).toBe(false);
   });
 
   it('throws INVALID_DATE naming the value instead of computing with a date that does not exist', () => {

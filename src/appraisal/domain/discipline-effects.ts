@@ -5,6 +5,7 @@ import {
   type GradeEffect,
   type MeasureCode,
 } from '../../rule-set/domain/rule-set.js';
+import { addMonths } from '../../shared/calendar-date.js';
 import type { Period } from './vocabulary.js';
 
 /** A sanction or lighter measure on the person's record (DOMAIN.md §4.4). */
@@ -36,16 +37,6 @@ export interface DisciplineEffect {
 }
 
 const yearOf = (date: string) => Number(date.slice(0, 4));
-
-/** The date `months` after `date` (same day of month, clamped to the month's end). */
-function addMonths(date: string, months: number): string {
-  const [year, month, day] = date.split('-').map(Number);
-  const total = year * 12 + (month - 1) + months;
-  const targetYear = Math.floor(total / 12);
-  const targetMonth = (total % 12) + 1;
-  const lastDay = new Date(Date.UTC(targetYear, targetMonth, 0)).getUTCDate();
-  return `${targetYear}-${String(targetMonth).padStart(2, '0')}-${String(Math.min(day, lastDay)).padStart(2, '0')}`;
-}
 
 export function heavierEffect(a: GradeEffect, b: GradeEffect): GradeEffect {
   return GRADE_EFFECT_SEVERITY.indexOf(a) >= GRADE_EFFECT_SEVERITY.indexOf(b) ? a : b;

@@ -1,4 +1,5 @@
 import type { RuleSetDocument } from '../../rule-set/domain/rule-set.js';
+import { daysInclusive } from '../../shared/calendar-date.js';
 import { scaleFor } from './derive-grade.js';
 import type { GradeCode, Period, PersonCategory } from './vocabulary.js';
 
@@ -28,10 +29,6 @@ export interface Participation {
   fixedGrade?: GradeCode;
 }
 
-function periodDays(period: Period): number {
-  return (Date.parse(`${period.end}T00:00:00Z`) - Date.parse(`${period.start}T00:00:00Z`)) / 86_400_000 + 1;
-}
-
 /** Applies the rule set's participation exceptions (DOMAIN.md §5) to one person for one period. */
 export function assessParticipation(ruleSet: RuleSetDocument, period: Period, facts: ParticipantFacts): Participation {
   const rules = ruleSet.participation;
@@ -51,7 +48,7 @@ export function assessParticipation(ruleSet: RuleSetDocument, period: Period, fa
   ) {
     return { outcome: 'COMMENT_ONLY', reason: `在岗不足 ${rules.publicInstitutionMinimumMonthsInPost} 个月，只写评语、不定等次` };
   }
-  const half = periodDays(period) / 2;
+  const half = daysInclusive(period.start, period.end) / 2;
   // Statutory leave (法定假) does not count toward the half-period limit.
   const countedLeave = facts.leaveDays.SICK_OR_PERSONAL + facts.leaveDays.WORK_INJURY;
   if (countedLeave > half && rules.leaveOverHalfPeriodOutcome === 'COMMENT_ONLY') {

@@ -1,3 +1,5 @@
+import { daysInMonth } from '../../shared/calendar-date.js';
+
 /** The appraisal vocabulary shared by rule sets, records, cycles and derivation (DOMAIN.md §2–3). */
 
 /** 平时考核 (quarterly; window units may use monthly) and 年度考核. */
@@ -39,10 +41,6 @@ export interface Period {
   end: string;
 }
 
-function lastDayOfMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
 const pad = (value: number) => String(value).padStart(2, '0');
 
 /** Parses `2025`, `2025Q2` or `2025M07`; undefined for anything else. */
@@ -59,12 +57,12 @@ export function parsePeriod(text: string): Period | undefined {
       year,
       index: quarter,
       start: `${year}-${pad(firstMonth)}-01`,
-      end: `${year}-${pad(lastMonth)}-${pad(lastDayOfMonth(year, lastMonth))}`,
+      end: `${year}-${pad(lastMonth)}-${pad(daysInMonth(year, lastMonth))}`,
     };
   }
   if (match[4]) {
     const month = Number(match[5]);
-    return { kind: 'MONTHLY', year, index: month, start: `${year}-${pad(month)}-01`, end: `${year}-${pad(month)}-${pad(lastDayOfMonth(year, month))}` };
+    return { kind: 'MONTHLY', year, index: month, start: `${year}-${pad(month)}-01`, end: `${year}-${pad(month)}-${pad(daysInMonth(year, month))}` };
   }
   return { kind: 'ANNUAL', year, start: `${year}-01-01`, end: `${year}-12-31` };
 }

@@ -1,3 +1,4 @@
+import { isCalendarDate } from '../../shared/calendar-date.js';
 import { ApplicationError } from '../../shared/errors.js';
 
 /** Both ends inclusive. */
@@ -39,7 +40,6 @@ export class DateNotCoveredError extends ApplicationError {
   }
 }
 
-const DATE_FORMAT = /^\d{4}-\d{2}-\d{2}$/;
 const MS_PER_DAY = 86_400_000;
 const SUNDAY = 0;
 const SATURDAY = 6;
@@ -53,13 +53,8 @@ function fromEpochDay(epochDay: number): string {
   return new Date(epochDay * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
-export function isValidDate(value: string): boolean {
-  // Date.UTC quietly turns 2025-02-30 into 2025-03-02: only a date that survives the round trip exists.
-  return DATE_FORMAT.test(value) && fromEpochDay(unvalidatedEpochDay(value)) === value;
-}
-
 function epochDay(date: string): number {
-  if (!isValidDate(date)) throw new InvalidDateError(date);
+  if (!isCalendarDate(date)) throw new InvalidDateError(date);
   return unvalidatedEpochDay(date);
 }
 

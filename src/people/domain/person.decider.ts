@@ -1,5 +1,6 @@
 import type { PersonCategory } from '../../appraisal/domain/vocabulary.js';
 import type { Command, DecidedEvent, Decider } from '../../command/decider.js';
+import { daysInclusive, daysInMonth, isCalendarDate } from '../../shared/calendar-date.js';
 import { ApplicationError } from '../../shared/errors.js';
 import {
   EMPTY_DISCIPLINE,
@@ -151,7 +152,7 @@ export function secondedDuring(state: PersonState, start: string, end: string): 
     const days = overlapDays(spanOf(secondment), period);
     daysByOrganization.set(receivingOrganizationId, (daysByOrganization.get(receivingOrganizationId) ?? 0) + days);
   }
-  const periodDays = daysIn(period);
+  const periodDays = daysInclusive(period.from, period.to);
   for (const [receivingOrganizationId, days] of daysByOrganization) {
     if (days * 2 > periodDays) return { receivingOrganizationId, days };
   }
@@ -441,29 +442,12 @@ const keepStateForUnknownEvent = (_event: never, state: PersonState): PersonStat
 
 /** Stands for "no end yet"; compares after every real date. */
 const OPEN_END = '9999-12-31';
-const MS_PER_DAY = 24 * 60 * 60 * 1000;
-
-function isCalendarDate(text: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!match) return false;
-  const [year, month, day] = match.slice(1).map(Number);
-  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
-}
-
-function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
 
 /** Days in both ranges. */
 function overlapDays(a: DateRange, b: DateRange): number {
   const from = a.from > b.from ? a.from : b.from;
   const to = a.to < b.to ? a.to : b.to;
-  return to < from ? 0 : daysIn({ from, to });
-}
-
-/** Calendar days of a range, counting both ends. */
-function daysIn(range: DateRange): number {
-  return (Date.parse(range.to) - Date.parse(range.from)) / MS_PER_DAY + 1;
+  return to < from ? 0 : daysInclusive(from, to);
 }
 
 function spanOf(secondment: { from: string; to?: string }): DateRange {

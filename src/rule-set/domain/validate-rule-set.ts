@@ -1,3 +1,4 @@
+import { isCalendarDate } from '../../shared/calendar-date.js';
 import { PERIOD_KINDS, PERSON_CATEGORIES, RATER_ROLES, type GradeCode, type SubjectRole } from '../../appraisal/domain/vocabulary.js';
 import {
   DIRECT_TRIGGERS,
@@ -101,14 +102,6 @@ const nonNegativeInteger = primitive('an integer of 0 or more', isNumber, (value
 const share = primitive('a number from 0 to 1', isNumber, (value) => value >= 0 && value <= 1);
 const positiveShare = primitive('a number above 0 and at most 1', isNumber, (value) => value > 0 && value <= 1);
 const calendarDate = primitive('a calendar date written YYYY-MM-DD', isString, isCalendarDate);
-
-function isCalendarDate(value: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!match) return false;
-  const [year, month, day] = match.slice(1).map(Number);
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}
 
 function oneOf<T extends string>(values: readonly T[]): Decoder<T> {
   return primitive(`one of ${values.join(', ')}`, (value): value is T => values.includes(value as T));
