@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsBoolean, IsISO8601, IsOptional, Matches, ValidateIf, ValidateNested } from 'class-validator';
 import { CommandInput, IsDay, IsNote, IsOneOf, IsPoints, IsRecordId, IsText, IsWholeNumber, valuesOf } from './input-rules.js';
@@ -62,6 +63,18 @@ export class IndicatorScoreInput implements Schema.IndicatorScoreInput {
   points: number;
 }
 
+/** A score sheet: 1 to 100 entries, each indicator (or checklist item) once. */
+export const IsScoreSheet = (entries: string) => {
+  const allowed = { context: { allowed: `1 to 100 ${entries}, each once` } };
+  return applyDecorators(
+    ArrayNotEmpty(allowed),
+    ArrayMaxSize(100, allowed),
+    ArrayUnique((score: IndicatorScoreInput) => score.indicatorId, allowed),
+    ValidateNested({ each: true }),
+    Type(() => IndicatorScoreInput),
+  );
+};
+
 export class RecordScoresInput extends RecordInput implements Schema.RecordScoresInput {
   @IsText(1, 100)
   raterId: string;
@@ -69,11 +82,7 @@ export class RecordScoresInput extends RecordInput implements Schema.RecordScore
   @IsOneOf(RATER_ROLES)
   raterRole: Schema.RaterRole;
 
-  @ArrayNotEmpty({ context: { allowed: '1 to 100 indicators, each once' } })
-  @ArrayMaxSize(100, { context: { allowed: '1 to 100 indicators, each once' } })
-  @ArrayUnique((score: IndicatorScoreInput) => score.indicatorId, { context: { allowed: '1 to 100 indicators, each once' } })
-  @ValidateNested({ each: true })
-  @Type(() => IndicatorScoreInput)
+  @IsScoreSheet('indicators')
   scores: IndicatorScoreInput[];
 }
 

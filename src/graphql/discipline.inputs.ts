@@ -60,16 +60,7 @@ export class LiftMeasureInput extends CommandInput implements Schema.LiftMeasure
   date: string;
 }
 
-export class RevokeMeasureInput extends CommandInput implements Schema.RevokeMeasureInput {
-  @IsId()
-  personId: string;
-
-  @IsId()
-  measureId: string;
-
-  @IsDay()
-  date: string;
-
+export class RevokeMeasureInput extends LiftMeasureInput implements Schema.RevokeMeasureInput {
   @IsText(1, 2000)
   reason: string;
 }

@@ -1,6 +1,4 @@
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, ValidateNested } from 'class-validator';
-import { IndicatorScoreInput } from './appraisal-record.inputs.js';
+import { IndicatorScoreInput, IsScoreSheet } from './appraisal-record.inputs.js';
 import { CommandInput, IsId, IsPoints, IsText, IsWholeNumber } from './input-rules.js';
 import type * as Schema from './schema.types.js';
 
@@ -28,11 +26,7 @@ export class RecordUnitScoresInput extends UnitAssessmentInput implements Schema
   @IsText(1, 100)
   raterId: string;
 
-  @ArrayNotEmpty({ context: { allowed: '1 to 100 items, each once' } })
-  @ArrayMaxSize(100, { context: { allowed: '1 to 100 items, each once' } })
-  @ArrayUnique((score: IndicatorScoreInput) => score.indicatorId, { context: { allowed: '1 to 100 items, each once' } })
-  @ValidateNested({ each: true })
-  @Type(() => IndicatorScoreInput)
+  @IsScoreSheet('items')
   scores: IndicatorScoreInput[];
 }
 
