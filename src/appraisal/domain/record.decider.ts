@@ -6,51 +6,40 @@ import { ApplicationError } from '../../shared/errors.js';
 import type { QuarterlyResult } from './annual-linkage.js';
 import { deriveGrade, scaleFor, schemeFor, type Derivation, type DerivationInput } from './derive-grade.js';
 import type { MeasureOnRecord } from './discipline-effects.js';
-import type { Participation } from './participation.js';
 import type { QuotaAllowance } from './quota.js';
 import type { RecordEvent } from './record.events.js';
 import type { DemocraticEvaluation, IndicatorScore, ScoreAdjustment } from './scoring.js';
 import { cite, type TraceStep } from './trace.js';
-import { parsePeriod, type GradeCode, type Outcome, type PeriodKind, type PersonCategory, type RaterRole, type SubjectRole } from './vocabulary.js';
+import { parsePeriod, type GradeCode, type Outcome, type PeriodKind } from './vocabulary.js';
 
-type RecordCommandOf<Type extends string, Data> = Command<Type, Data>;
+type EventData<Type extends RecordEvent['type']> = Extract<RecordEvent, { type: Type }>['data'];
 
 export type RecordCommand =
-  | RecordCommandOf<'OpenRecord', {
-      recordId: string;
-      cycleId: string;
-      organizationId: string;
-      unitId: string;
-      personId: string;
-      period: string;
-      category: PersonCategory;
-      subjectRole: SubjectRole;
-      participation: Participation;
-    }>
-  | RecordCommandOf<'SubmitSelfSummary', Extract<RecordEvent, { type: 'SelfSummarySubmitted' }>['data']>
-  | RecordCommandOf<'RecordScores', { raterId: string; raterRole: RaterRole; scores: { indicatorId: string; points: number }[] }>
-  | RecordCommandOf<'RecordScoreAdjustment', { kind: 'BONUS' | 'DEDUCTION'; matter: string; points: number; basis: string }>
-  | RecordCommandOf<'WriteComment', { text: string }>
-  | RecordCommandOf<'RecordDemocraticEvaluation', { voters: number; votes?: Record<GradeCode, number>; averageScore?: number }>
-  | RecordCommandOf<'RecordDirectTrigger', { trigger: DirectTrigger; basis: string }>
-  | RecordCommandOf<'ProposeGrade', { grade: GradeCode; reason: string }>
-  | RecordCommandOf<'ReviewProposal', { agrees: boolean; grade?: GradeCode; reason: string }>
-  | RecordCommandOf<'DetermineGrade', { grade?: GradeCode }>
-  | RecordCommandOf<'RecordReceivingOrganizationResult', { receivingOrganizationId: string; grade: GradeCode; document: string }>
-  | RecordCommandOf<'StartPublicNotice', { startDate: string }>
-  | RecordCommandOf<'FinalizeGrade', Record<string, never>>
-  | RecordCommandOf<'PublishResult', Record<string, never>>
-  | RecordCommandOf<'NotifyPerson', { method: 'WRITTEN' | 'IN_PERSON' }>
-  | RecordCommandOf<'SignOff', { agrees: boolean; opinion: string }>
-  | RecordCommandOf<'RecordRefusalToSign', { note: string }>
-  | RecordCommandOf<'FileObjection', { reasons: string }>
-  | RecordCommandOf<'RuleOnObjection', { ruling: 'UPHELD' | 'REVISED'; grade?: GradeCode; reasons: string }>
-  | RecordCommandOf<'FileAppeal', { reasons: string }>
-  | RecordCommandOf<'BackfillGrade', { caseId: string; caseOutcome: string }>
-  | RecordCommandOf<'FlagGradeIfConflicting', { factEventId: string; factType: string; factGlobalPosition: string; investigationOpenedOn?: string }>
-  | RecordCommandOf<'CorrectFlaggedGrade', { grade?: GradeCode; reasons: string }>
-  | RecordCommandOf<'LeaveUngraded', { caseId: string; caseOutcome: string }>
-  | RecordCommandOf<'DecideAppeal', { decision: 'UPHELD' | 'REVISED'; grade?: GradeCode; reasons: string; authority: string }>;
+  | Command<'OpenRecord', Omit<EventData<'RecordOpened'>, 'periodKind' | 'ruleSetId' | 'ruleSetVersion'>>
+  | Command<'SubmitSelfSummary', EventData<'SelfSummarySubmitted'>>
+  | Command<'RecordScores', EventData<'ScoresRecorded'>>
+  | Command<'RecordScoreAdjustment', EventData<'ScoreAdjustmentRecorded'>>
+  | Command<'WriteComment', { text: string }>
+  | Command<'RecordDemocraticEvaluation', { voters: number; votes?: Record<GradeCode, number>; averageScore?: number }>
+  | Command<'RecordDirectTrigger', { trigger: DirectTrigger; basis: string }>
+  | Command<'ProposeGrade', { grade: GradeCode; reason: string }>
+  | Command<'ReviewProposal', { agrees: boolean; grade?: GradeCode; reason: string }>
+  | Command<'DetermineGrade', { grade?: GradeCode }>
+  | Command<'RecordReceivingOrganizationResult', { receivingOrganizationId: string; grade: GradeCode; document: string }>
+  | Command<'StartPublicNotice', { startDate: string }>
+  | Command<'FinalizeGrade', Record<string, never>>
+  | Command<'PublishResult', Record<string, never>>
+  | Command<'NotifyPerson', { method: 'WRITTEN' | 'IN_PERSON' }>
+  | Command<'SignOff', { agrees: boolean; opinion: string }>
+  | Command<'RecordRefusalToSign', { note: string }>
+  | Command<'FileObjection', { reasons: string }>
+  | Command<'RuleOnObjection', { ruling: 'UPHELD' | 'REVISED'; grade?: GradeCode; reasons: string }>
+  | Command<'FileAppeal', { reasons: string }>
+  | Command<'BackfillGrade', { caseId: string; caseOutcome: string }>
+  | Command<'FlagGradeIfConflicting', { factEventId: string; factType: string; factGlobalPosition: string; investigationOpenedOn?: string }>
+  | Command<'CorrectFlaggedGrade', { grade?: GradeCode; reasons: string }>
+  | Command<'LeaveUngraded', { caseId: string; caseOutcome: string }>
+  | Command<'DecideAppeal', { decision: 'UPHELD' | 'REVISED'; grade?: GradeCode; reasons: string; authority: string }>;
 
 /** What deciding needs from outside the record stream, loaded by the caller. */
 export interface RecordContext {
@@ -69,7 +58,7 @@ export interface RecordContext {
   };
 }
 
-type Opened = Extract<RecordEvent, { type: 'RecordOpened' }>['data'];
+type Opened = EventData<'RecordOpened'>;
 
 export interface RecordState {
   status: 'NONE' | 'OPEN' | 'AWAITING_NOTICE' | 'FINAL' | 'PUBLISHED';
