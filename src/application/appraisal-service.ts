@@ -244,12 +244,12 @@ export class AppraisalService {
     const mayTakeTop = graded && (command.type === 'BackfillGrade' || (request.grade !== undefined && request.grade === topGrade));
     // Slot commands are named after both streams' revisions: a retry after a refusal (its slot
     // given back) takes a slot again instead of replaying the released one.
-    const cycleRevision = (await this.store.readStream(cycleStream)).length - 1;
-    const step = (name: string) => `${name}@${events.length - 1}.${cycleRevision}`;
+    const cycleBefore = await loadStream(this.store, cycleDecider, cycleStream);
+    const step = (name: string) => `${name}@${events.length - 1}.${cycleBefore.events.length - 1}`;
     const slotCommand = (type: 'ReserveTopGrade' | 'ReleaseTopGrade' | 'NoteWithheld' | 'NoteReturnedToQuota', data: Record<string, string>, name: string) =>
       this.cycleCommand(cycleStream, { type, data } as never, command.metadata, step(name), ruleSet);
     const reserved = mayTakeTop ? await this.reserveTopGrade(() => slotCommand('ReserveTopGrade', { recordId }, 'reserve'), command.type === 'BackfillGrade') : false;
-    const cycle = (await loadStream(this.store, cycleDecider, cycleStream)).state;
+    const cycle = reserved ? (await loadStream(this.store, cycleDecider, cycleStream)).state : cycleBefore.state;
     context.derivation = {
       measures: measuresOnRecord(discipline),
       efficiencyWarnings: efficiencyWarningsIn(discipline, period.year),
