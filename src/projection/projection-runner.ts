@@ -21,6 +21,13 @@ export interface ProjectionRunnerOptions {
   /** Longest pause after repeated failures. */
   maxBackoffMs: number;
   log: (message: string) => void;
+  /**
+   * Batches applied at once across all projections. A batch holds a connection for its
+   * transaction and borrows a second one to read the log, so the default keeps two connections
+   * per batch plus a few for commands and the store's LISTEN within the pool: more loops than the
+   * pool can serve would otherwise each hold one connection and wait for another forever.
+   */
+  concurrentBatches?: number;
 }
 
 const DEFAULT_OPTIONS: ProjectionRunnerOptions = {
@@ -45,6 +52,7 @@ export class ProjectionRunner {
   private abort: AbortController | undefined;
   private readonly committedListeners = new Set<(name: string, events: RecordedEvent[]) => void>();
   private loops: Promise<void>[] = [];
+  private readonly batchSlots: BatchSlots;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -54,6 +62,8 @@ export class ProjectionRunner {
   ) {
     this.options = { ...DEFAULT_OPTIONS, ...options };
     this.definitions = new Map(definitions.map((definition) => [definition.name, definition]));
+    const poolSize = pool.options.max ?? 10;
+    this.batchSlots = new BatchSlots(this.options.concurrentBatches ?? Math.max(1, Math.floor((poolSize - 2) / 2)));
   }
 
   get names(): string[] {
@@ -78,6 +88,15 @@ export class ProjectionRunner {
   /** Applies the next batch of one projection. */
   async runBatch(name: string): Promise<BatchOutcome> {
     const definition = this.definition(name);
+    await this.batchSlots.acquire();
+    try {
+      return await this.applyNextBatch(name, definition);
+    } finally {
+      this.batchSlots.release();
+    }
+  }
+
+  private async applyNextBatch(name: string, definition: ProjectionDefinition): Promise<BatchOutcome> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -251,4 +270,28 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }
     signal.addEventListener('abort', done);
   });
+}
+
+/** A counting semaphore: at most `size` holders at once, the rest wait in arrival order. */
+class BatchSlots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.free = size;
+  }
+
+  async acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free -= 1;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free += 1;
+  }
 }
