@@ -119,17 +119,29 @@ const PERIOD_END = `(${PERIOD_START} + CASE WHEN substr(g.period, 5, 1) = 'Q' TH
        WHEN substr(g.period, 5, 1) = 'M' THEN interval '1 month'
        ELSE interval '1 year' END - interval '1 day')::date`;
 
+/**
+ * Whether grade_view row `g` lies in the subtree rooted at the organization in parameter `param`
+ * (true when the parameter is null): its organization or its unit is that organization or one
+ * below it, to any depth, as organization_tree holds them. The root itself counts even before
+ * organization_tree has caught up with its registration.
+ */
+function inSubtree(param: string): string {
+  const subtree = `SELECT ${param}::text UNION ALL SELECT t.organization_id FROM organization_tree t WHERE t.ancestor_ids @> ARRAY[${param}::text]`;
+  return `(${param}::text IS NULL OR g.organization_id IN (${subtree}) OR g.unit_id IN (${subtree}))`;
+}
+
 const day = (value: unknown): string => (value instanceof Date ? value.toISOString().slice(0, 10) : String(value));
 const dayOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : day(value));
 const instant = (value: unknown): string => (value instanceof Date ? value.toISOString() : String(value));
 
-/** Reads discipline_view, investigation_view, grade_view, grade_flag and audit_trail for discipline inspection (DOMAIN §8). */
+/** Reads discipline_view, investigation_view, grade_view, grade_flag, organization_tree and audit_trail for discipline inspection (DOMAIN §8). */
 export class InspectionQueries {
   constructor(private readonly pool: pg.Pool) {}
 
   /**
    * Everyone with a measure in effect or an investigation open during [from, to], ordered by person id;
-   * with `organizationId`, only people with a grade_view record in exactly that organization.
+   * with `organizationId`, only people with a grade_view record in that organization's subtree (the
+   * organization and every unit below it, by the record's organization or unit), and only those records.
    */
   async peopleUnderDiscipline(query: PeopleUnderDisciplineQuery): Promise<Page<PersonUnderDiscipline>> {
     const { from, to, first } = query;
@@ -142,7 +154,7 @@ export class InspectionQueries {
          SELECT person_id FROM (${INVESTIGATIONS_IN_WINDOW}) i
        ) p
        WHERE ($3::text IS NULL OR p.person_id > $3::text)
-         AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM grade_view g WHERE g.person_id = p.person_id AND g.organization_id = $4::text))
+         AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM grade_view g WHERE g.person_id = p.person_id AND ${inSubtree('$4')}))
        ORDER BY p.person_id
        LIMIT $5`,
       [from, to, after, organizationId, first + 1],
@@ -154,7 +166,7 @@ export class InspectionQueries {
       this.pool.query(
         `SELECT g.record_id, g.organization_id, g.person_id, g.period, g.outcome_kind, g.grade, g.reason, g.flagged
          FROM grade_view g
-         WHERE g.person_id = ANY($3::text[]) AND ($4::text IS NULL OR g.organization_id = $4::text)
+         WHERE g.person_id = ANY($3::text[]) AND ${inSubtree('$4')}
            AND ${PERIOD_START} <= $2::date AND ${PERIOD_END} >= $1::date
          ORDER BY g.period, g.record_id`,
         [from, to, ids, organizationId],
@@ -196,7 +208,10 @@ export class InspectionQueries {
     return page(nodes, (node) => node.personId, after, people.rows.length > first);
   }
 
-  /** Records whose grade_view.flagged is true, with their open flags, ordered by record id. */
+  /**
+   * Records whose grade_view.flagged is true, with their open flags, ordered by record id; with
+   * `organizationId`, only records in that organization's subtree (by the record's organization or unit).
+   */
   async conflictingGrades(query: ConflictingGradesQuery): Promise<Page<ConflictingGrade>> {
     const { first } = query;
     const organizationId = query.organizationId ?? null;
@@ -204,7 +219,7 @@ export class InspectionQueries {
     const records = await this.pool.query(
       `SELECT g.record_id, g.organization_id, g.person_id, g.period, g.outcome_kind, g.grade
        FROM grade_view g
-       WHERE g.flagged AND ($1::text IS NULL OR g.record_id > $1::text) AND ($2::text IS NULL OR g.organization_id = $2::text)
+       WHERE g.flagged AND ($1::text IS NULL OR g.record_id > $1::text) AND ${inSubtree('$2')}
        ORDER BY g.record_id
        LIMIT $3`,
       [after, organizationId, first + 1],

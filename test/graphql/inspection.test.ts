@@ -63,7 +63,7 @@ beforeAll(async () => {
   await service.mutate('openCase', { caseId: LATER_CASE, personId: 'p2', openedOn: '2026-01-05', authority: '市纪委监委' }, INSPECTOR);
 
   await service.catchUp('backfill_process');
-  for (const view of ['grade_view', 'discipline_view', 'audit_trail']) await service.catchUp(view);
+  for (const view of ['grade_view', 'discipline_view', 'audit_trail', 'organization_tree']) await service.catchUp(view);
 });
 
 afterAll(() => service.close());
@@ -81,9 +81,13 @@ describe('discipline inspection (DOMAIN §8)', () => {
     expect(node.grades).toContainEqual({ recordId: Q2, period: '2025Q2', outcomeKind: 'GRADE', grade: 'FAIRLY_GOOD', flagged: false });
   });
 
-  it('filters by the exact organization', async () => {
+  it('filters by the organization\'s subtree: the organ, or the unit its people work in', async () => {
     const inBureau = await service.query(PEOPLE_QUERY, { from: '2025-04-01', to: '2025-12-31', organizationId: 'bureau' });
     expect(inBureau.peopleUnderDiscipline.edges.map((edge: { cursor: string }) => edge.cursor)).toEqual(['p1']);
+    // The records are the bureau's, of people of 综合科 (office), a unit below it.
+    const inOffice = await service.query(PEOPLE_QUERY, { from: '2025-04-01', to: '2025-12-31', organizationId: 'office' });
+    expect(inOffice.peopleUnderDiscipline.edges.map((edge: { cursor: string }) => edge.cursor)).toEqual(['p1']);
+    expect(inOffice.peopleUnderDiscipline.edges[0].node.grades).toContainEqual(expect.objectContaining({ recordId: Q2 }));
     const elsewhere = await service.query(PEOPLE_QUERY, { from: '2025-04-01', to: '2025-12-31', organizationId: 'no-such-organization' });
     expect(elsewhere.peopleUnderDiscipline).toEqual({ edges: [], pageInfo: { endCursor: null, hasNextPage: false } });
   });
