@@ -6,6 +6,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
 import { AppraisalQueries } from './application/appraisal-queries.js';
 import { AppraisalService } from './application/appraisal-service.js';
+import { GradeViewQueries } from './application/grade-view-queries.js';
 import { ApplicationErrorFilter } from './graphql/application-error.filter.js';
 import { AppraisalRecordResolver } from './graphql/appraisal-record.resolver.js';
 import { ConsequencesResolver } from './graphql/consequences.resolver.js';
@@ -19,6 +20,8 @@ import { createErrorFormatter } from './graphql/error-formatter.js';
 import { EventLogResolver } from './graphql/event-log.resolver.js';
 import { publishGradeChanges } from './graphql/grade-changes.js';
 import { GradeChangesResolver } from './graphql/grade-changes.resolver.js';
+import { gradeViewLoaders } from './graphql/grade-view.loaders.js';
+import { GradeViewResolver } from './graphql/grade-view.resolver.js';
 import { JsonScalar } from './graphql/json.scalar.js';
 import { OrganizationResolver } from './graphql/organization.resolver.js';
 import { PersonResolver } from './graphql/person.resolver.js';
@@ -51,6 +54,7 @@ class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationSh
 @Module({})
 export class AppModule {
   static forRoot(infrastructure: Infrastructure, clock: Clock): DynamicModule {
+    const grades = new GradeViewQueries(infrastructure.pool);
     return {
       module: AppModule,
       imports: [
@@ -58,6 +62,12 @@ export class AppModule {
           driver: MercuriusDriver,
           typePaths: [projectPath('schema/**/*.graphql')],
           resolvers: { JSON: JsonScalar },
+          // Per-record fields of lists, batched per request (one statement per page, not per record).
+          loaders: gradeViewLoaders({
+            grades,
+            queries: infrastructure.queries,
+            ruleSet: (id, version) => infrastructure.appraisal.ruleSet(id, version),
+          }),
           graphiql: false,
           subscription: true,
           errorFormatter: createErrorFormatter((reference, error) =>
@@ -71,6 +81,7 @@ export class AppModule {
         { provide: AppraisalQueries, useValue: infrastructure.queries },
         { provide: ConsequenceQueries, useValue: new ConsequenceQueries(infrastructure.pool) },
         { provide: InspectionQueries, useValue: new InspectionQueries(infrastructure.pool) },
+        { provide: GradeViewQueries, useValue: grades },
         { provide: CLOCK, useValue: clock },
         { provide: APP_FILTER, useClass: ApplicationErrorFilter },
         InfrastructureLifecycle,
@@ -86,6 +97,7 @@ export class AppModule {
         ConsequencesResolver,
         GradeChangesResolver,
         InspectionResolver,
+        GradeViewResolver,
       ],
     };
   }

@@ -20,6 +20,7 @@ export type ObjectionStatus = "NONE" | "PENDING" | "RULED";
 export type AppealStatus = "NONE" | "PENDING" | "DECIDED";
 export type DeterminationKind = "DETERMINED" | "REVISED" | "BACKFILLED";
 export type TraceStepKind = "PARTICIPATION" | "DISCIPLINE" | "DIRECT_DETERMINATION" | "SCORE" | "BAND" | "ANNUAL_LINKAGE" | "EXCELLENT_RATE" | "QUOTA" | "DETERMINATION";
+export type GradeHistoryKind = "DETERMINED" | "REVISED" | "BACKFILLED" | "LEFT_UNGRADED";
 export type PeriodKind = "QUARTERLY" | "MONTHLY" | "ANNUAL";
 export type SubjectRole = "SECTION_HEAD" | "STAFF";
 export type ParticipationOutcome = "GRADED" | "COMMENT_ONLY" | "NOT_PARTICIPATING";
@@ -390,6 +391,7 @@ export interface IQuery {
     recordAsOf(recordId: string, at: AsOfInput): AppraisalRecord | Promise<AppraisalRecord>;
     recordDiff(recordId: string, from: AsOfInput, to: AsOfInput): RecordDiff | Promise<RecordDiff>;
     gradeTrace(recordId: string): GradeTrace | Promise<GradeTrace>;
+    grades(organizationId: string, period: string, after?: Nullable<string>, first?: Nullable<number>): GradeViewConnection | Promise<GradeViewConnection>;
     gradeConsequences(personId: string): GradeConsequence[] | Promise<GradeConsequence[]>;
     cycle(organizationId: string, period: string): Cycle | Promise<Cycle>;
     health(): Health | Promise<Health>;
@@ -540,6 +542,45 @@ export interface RuleCitation {
     ruleSetId: string;
     ruleSetVersion: number;
     clause: string;
+}
+
+export interface GradeViewConnection {
+    edges: GradeViewEdge[];
+    pageInfo: PageInfo;
+}
+
+export interface GradeViewEdge {
+    cursor: string;
+    node: GradeView;
+}
+
+export interface GradeView {
+    recordId: string;
+    organizationId: string;
+    unitId: string;
+    personId: string;
+    period: string;
+    periodKind: PeriodKind;
+    category: PersonCategory;
+    status: RecordStatus;
+    outcome?: Nullable<Outcome>;
+    score?: Nullable<number>;
+    ruleSet: RuleSetReference;
+    flagged: boolean;
+    lastGlobalPosition: string;
+    flags: GradeFlag[];
+    history: GradeHistoryEntry[];
+}
+
+export interface GradeHistoryEntry {
+    eventId: string;
+    globalPosition: string;
+    recordedAt: string;
+    kind: GradeHistoryKind;
+    actorId: string;
+    outcome: Outcome;
+    score?: Nullable<number>;
+    steps: TraceStep[];
 }
 
 export interface PageInfo {
