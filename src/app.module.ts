@@ -25,7 +25,10 @@ import { GradeViewResolver } from './graphql/grade-view.resolver.js';
 import { JsonScalar } from './graphql/json.scalar.js';
 import { OrganizationResolver } from './graphql/organization.resolver.js';
 import { PersonResolver } from './graphql/person.resolver.js';
+import { ReportFieldsResolver, ReportResolver, ReportRevisionFieldsResolver } from './graphql/report.resolver.js';
 import { RuleSetResolver } from './graphql/rule-set.resolver.js';
+import { ReportQueries } from './reports/report-queries.js';
+import { ReportFilingService } from './reports/report-filing.service.js';
 import { UnitAssessmentResolver } from './graphql/unit-assessment.resolver.js';
 import { CLOCK, INFRASTRUCTURE, type Clock } from './graphql/tokens.js';
 import type { Infrastructure } from './infrastructure.js';
@@ -82,6 +85,8 @@ export class AppModule {
         { provide: ConsequenceQueries, useValue: new ConsequenceQueries(infrastructure.pool) },
         { provide: InspectionQueries, useValue: new InspectionQueries(infrastructure.pool) },
         { provide: GradeViewQueries, useValue: grades },
+        { provide: ReportQueries, useValue: new ReportQueries(infrastructure.pool) },
+        { provide: ReportFilingService, useValue: infrastructure.reports },
         { provide: CLOCK, useValue: clock },
         { provide: APP_FILTER, useClass: ApplicationErrorFilter },
         InfrastructureLifecycle,
@@ -98,6 +103,9 @@ export class AppModule {
         GradeChangesResolver,
         InspectionResolver,
         GradeViewResolver,
+        ReportResolver,
+        ReportFieldsResolver,
+        ReportRevisionFieldsResolver,
       ],
     };
   }

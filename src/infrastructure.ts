@@ -15,6 +15,8 @@ import { PostgresEventStore } from './event-store/postgres/postgres-event-store.
 import { sealingProjection } from './integrity/sealing.projection.js';
 import { fromPureProjection } from './projection/projection.js';
 import { ProjectionRunner } from './projection/projection-runner.js';
+import { ReportFilingService } from './reports/report-filing.service.js';
+import { reportRevisionsProjection } from './reports/report-revisions.projection.js';
 
 /** Everything the service, the CLI and the benchmarks run on, wired once. */
 export interface Infrastructure {
@@ -24,6 +26,7 @@ export interface Infrastructure {
   projections: ProjectionRunner;
   commands: CommandHandler;
   appraisal: AppraisalService;
+  reports: ReportFilingService;
   queries: AppraisalQueries;
   close(): Promise<void>;
 }
@@ -63,7 +66,7 @@ export async function openInfrastructure(
   const projections = new ProjectionRunner(
     pool,
     store,
-    [sealingProjection, ...readModelProjections.map(fromPureProjection), gradeConsequencesProjection, backfillProcess(appraisal), lateFactFlagsProcess(appraisal)],
+    [sealingProjection, ...readModelProjections.map(fromPureProjection), gradeConsequencesProjection, reportRevisionsProjection, backfillProcess(appraisal), lateFactFlagsProcess(appraisal)],
     { log },
   );
   return {
@@ -73,6 +76,7 @@ export async function openInfrastructure(
     projections,
     commands,
     appraisal,
+    reports: new ReportFilingService(store, commands),
     queries: new AppraisalQueries(store, (id, version) => appraisal.ruleSet(id, version)),
     async close() {
       await projections.stop();

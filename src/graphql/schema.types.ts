@@ -32,6 +32,7 @@ export type OrganizationKind = "ORGAN" | "UNIT";
 export type PersonCategory = "CIVIL_SERVANT" | "REFERENCE_MANAGED" | "PUBLIC_INSTITUTION" | "OTHER";
 export type LeaveKind = "SICK_OR_PERSONAL" | "STATUTORY" | "WORK_INJURY";
 export type DepartureReason = "LEFT" | "RETIRED" | "DIED" | "DISMISSED";
+export type ReportKind = "QUARTERLY_FILING" | "QUARTERLY_SUMMARY" | "REGISTRATION_SUMMARY" | "ANNUAL_REGISTRATION" | "ROSTER" | "SANCTIONED_LIST";
 export type UnitAssessmentStatus = "NONE" | "OPEN" | "DETERMINED";
 
 export interface AsOfInput {
@@ -347,6 +348,13 @@ export interface RecordDepartureInput {
     date: string;
 }
 
+export interface FileReportInput {
+    commandId?: Nullable<string>;
+    organizationId: string;
+    period: string;
+    kind: ReportKind;
+}
+
 export interface PublishRuleSetInput {
     commandId?: Nullable<string>;
     document: JSON;
@@ -400,6 +408,9 @@ export interface IQuery {
     peopleUnderDiscipline(from: string, to: string, organizationId?: Nullable<string>, after?: Nullable<string>, first?: Nullable<number>): PersonUnderDisciplineConnection | Promise<PersonUnderDisciplineConnection>;
     conflictingGrades(organizationId?: Nullable<string>, after?: Nullable<string>, first?: Nullable<number>): ConflictingGradeConnection | Promise<ConflictingGradeConnection>;
     gradeActors(recordId: string): GradeActors | Promise<GradeActors>;
+    reports(organizationId: string, period?: Nullable<string>, kind?: Nullable<ReportKind>, after?: Nullable<string>, first?: Nullable<number>): ReportConnection | Promise<ReportConnection>;
+    report(reportId: string, revision?: Nullable<number>): ReportRevision | Promise<ReportRevision>;
+    reportDiff(reportId: string, fromRevision: number, toRevision: number): ReportRevisionDiff | Promise<ReportRevisionDiff>;
     presetRuleSets(): RuleSetSummary[] | Promise<RuleSetSummary[]>;
     ruleSet(id: string, version: number): JSON | Promise<JSON>;
     unitAssessment(assessmentId: string): UnitAssessment | Promise<UnitAssessment>;
@@ -443,6 +454,7 @@ export interface IMutation {
     startSecondment(input: StartSecondmentInput): CommandOutcome | Promise<CommandOutcome>;
     endSecondment(input: EndSecondmentInput): CommandOutcome | Promise<CommandOutcome>;
     recordDeparture(input: RecordDepartureInput): CommandOutcome | Promise<CommandOutcome>;
+    fileReport(input: FileReportInput): CommandOutcome | Promise<CommandOutcome>;
     publishRuleSet(input: PublishRuleSetInput): CommandOutcome | Promise<CommandOutcome>;
     publishPresetRuleSet(input: PublishPresetRuleSetInput): CommandOutcome | Promise<CommandOutcome>;
     openUnitAssessment(input: OpenUnitAssessmentInput): CommandOutcome | Promise<CommandOutcome>;
@@ -796,6 +808,119 @@ export interface ActorStamp {
     actorId: string;
     actorRole: string;
     recordedAt: string;
+}
+
+export interface ReportConnection {
+    edges: ReportEdge[];
+    pageInfo: PageInfo;
+}
+
+export interface ReportEdge {
+    cursor: string;
+    node: Report;
+}
+
+export interface Report {
+    reportId: string;
+    kind: ReportKind;
+    title: string;
+    organizationId: string;
+    period: string;
+    filedOn: string;
+    filedBy: string;
+    latestRevision: number;
+    revisions: ReportRevision[];
+}
+
+export interface ReportRevision {
+    reportId: string;
+    revision: number;
+    kind: ReportKind;
+    title: string;
+    organizationId: string;
+    period: string;
+    issuedOn: string;
+    checksum: string;
+    rowCount: number;
+    columns: ReportColumn[];
+    summary: JSON;
+    rows: ReportRowConnection;
+    causedBy: ReportCause;
+    diff?: Nullable<ReportDiff>;
+    exports: ReportExports;
+}
+
+export interface ReportExports {
+    xlsx: string;
+    csv: string;
+}
+
+export interface ReportColumn {
+    key: string;
+    header: string;
+}
+
+export interface ReportRowConnection {
+    edges: ReportRowEdge[];
+    pageInfo: PageInfo;
+}
+
+export interface ReportRowEdge {
+    cursor: string;
+    node: ReportRow;
+}
+
+export interface ReportRow {
+    ordinal: number;
+    key: string;
+    cells: JSON;
+}
+
+export interface ReportCause {
+    eventId: string;
+    type: string;
+    streamId: string;
+    globalPosition: string;
+    recordedAt: string;
+}
+
+export interface ReportDiff {
+    added: ReportDiffRow[];
+    removed: ReportDiffRow[];
+    changed: ReportRowChange[];
+    columnsAdded: ReportColumn[];
+    columnsRemoved: ReportColumn[];
+}
+
+export interface ReportRevisionDiff {
+    reportId: string;
+    fromRevision: number;
+    toRevision: number;
+    added: ReportDiffRow[];
+    removed: ReportDiffRow[];
+    changed: ReportRowChange[];
+    columnsAdded: ReportColumn[];
+    columnsRemoved: ReportColumn[];
+    causedBy: ReportCause[];
+}
+
+export interface ReportDiffRow {
+    key: string;
+    cells: JSON;
+}
+
+export interface ReportRowChange {
+    key: string;
+    before: JSON;
+    after: JSON;
+    cells: ReportCellChange[];
+}
+
+export interface ReportCellChange {
+    column: string;
+    header: string;
+    before?: Nullable<JSON>;
+    after?: Nullable<JSON>;
 }
 
 export interface RuleSetSummary {

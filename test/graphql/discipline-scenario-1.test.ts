@@ -1,4 +1,5 @@
 import { COMMITTEE, fiveElementIndicators, HR, LEADER, PEOPLE, recordId, registerUnit, scoreSheet, UNIT_HEAD, type Indicator } from '../support/appraisal-unit.js';
+import { shanghaiDate } from '../../src/shared/business-date.js';
 import { GraphQLTestApp } from '../support/graphql-app.js';
 
 /**
@@ -28,6 +29,18 @@ const TRACE_QUERY = `query Trace($recordId: String!) {
     current { kind determinedBy score outcome { grade label } steps { conclusion } }
     history { kind outcome { kind } }
   }
+}`;
+
+const REPORT_QUERY = `query Report($reportId: String!, $revision: Int) {
+  report(reportId: $reportId, revision: $revision) {
+    revision issuedOn columns { key header } diff { added { key } removed { key } changed { key cells { header before after } } }
+    causedBy { eventId type streamId }
+    rows(first: 100) { edges { node { ordinal key cells } } }
+  }
+}`;
+const REPORTS_QUERY = `query Reports($period: String) { reports(organizationId: "bureau", period: $period) { edges { node { kind latestRevision } } } }`;
+const DIFF_QUERY = `query Diff($reportId: String!) {
+  reportDiff(reportId: $reportId, fromRevision: 1, toRevision: 2) { changed { key cells { header before after } } causedBy { eventId } }
 }`;
 
 let service: GraphQLTestApp;
@@ -85,6 +98,35 @@ describe('scenario 1: a case opened in Q2 and closed with a warning, over GraphQ
     expect((await service.streamEvents(`case-${CASE_ID}`)).filter((event) => event.type === 'RecordWithheldByCase').map((event) => event.data.recordId)).toEqual(
       QUARTERS.map(({ period }) => recordId(PERSON, period)),
     );
+  });
+
+  it('files the Q2 and Q3 quarterly filings and rosters: revision 1 lists the withheld person with the reason', async () => {
+    for (const { period } of QUARTERS) {
+      await service.mutate('proposeGrade', { recordId: recordId('p2', period), grade: 'AVERAGE', reason: '完成任务一般' }, UNIT_HEAD);
+      await service.mutate('reviewProposal', { recordId: recordId('p2', period), agrees: true, reason: '同意' }, LEADER);
+      await service.mutate('determineGrade', { recordId: recordId('p2', period), grade: 'AVERAGE' }, COMMITTEE);
+      for (const kind of ['QUARTERLY_FILING', 'ROSTER']) {
+        const filed = await service.mutate('fileReport', { organizationId: 'bureau', period, kind }, HR);
+        expect(filed.events).toMatchObject([{ type: 'ReportFiled', data: { reportId: `bureau.${period}.${kind}`, filedOn: '2025-10-09', filedBy: HR.id } }]);
+      }
+    }
+    const again = await service.refusal('fileReport', { organizationId: 'bureau', period: '2025Q2', kind: 'ROSTER' }, HR);
+    expect(again.extensions).toMatchObject({ code: 'REPORT.ALREADY_FILED', reportId: 'bureau.2025Q2.ROSTER', filedOn: '2025-10-09' });
+    const wrongPeriod = await service.refusal('fileReport', { organizationId: 'bureau', period: '2025', kind: 'QUARTERLY_FILING' }, HR);
+    expect(wrongPeriod).toMatchObject({ message: '平时考核结果备案表 is filed for QUARTERLY or MONTHLY periods, not ANNUAL', extensions: { code: 'REPORT.PERIOD_NOT_ALLOWED', field: 'period' } });
+    await service.catchUp('report_revisions');
+
+    const { report } = await service.query(REPORT_QUERY, { reportId: 'bureau.2025Q2.QUARTERLY_FILING' });
+    expect(report).toMatchObject({ revision: 1, issuedOn: '2025-10-09', diff: null, causedBy: { type: 'ReportFiled', streamId: 'report-bureau.2025Q2.QUARTERLY_FILING' } });
+    expect(report.columns.map((column: { header: string }) => column.header)).toEqual([
+      '单位', '考核周期', '应参加考核人数', '实际参加考核人数',
+      '好等次人数', '好等次比例', '较好等次人数', '较好等次比例', '一般等次人数', '一般等次比例', '较差等次人数', '较差等次比例',
+      '好等次人员名单', '一般及以下等次人员名单', '未定等次人员名单及原因', '填报时间',
+    ]);
+    const [unit, total] = report.rows.edges.map((edge: { node: unknown }) => edge.node);
+    expect(unit).toMatchObject({ ordinal: 1, key: 'UNIT:office', cells: { unit: '综合科', period: '2025年第二季度', expected: 10, participating: 10, 'count:AVERAGE': 1, 'share:AVERAGE': '10.00%', lowList: '李强' } });
+    expect(unit.cells.ungradedList).toContain('王芳（不写评语、不定等次');
+    expect(total).toMatchObject({ ordinal: 2, key: 'TOTAL', cells: { unit: '合计', expected: 10, 'count:FAIRLY_GOOD': 0 } });
   });
 
   it('refuses a malformed measure, a measure not on the record and a closing whose penalty is heavier than its outcome, naming what is wrong', async () => {
@@ -147,6 +189,43 @@ describe('scenario 1: a case opened in Q2 and closed with a warning, over GraphQ
     }
   });
 
+  it('reissues the Q2 and Q3 filings as revision 2 with exactly the rows the backfill changed, citing the backfill', async () => {
+    await service.catchUp('report_revisions');
+    for (const { period } of QUARTERS) {
+      const record = recordId(PERSON, period);
+      const backfill = (await service.streamEvents(`appraisal-${record}`)).find((event) => event.type === 'GradeBackfilled')!;
+      const { reports } = await service.query(REPORTS_QUERY, { period });
+      expect(reports.edges.map((edge: { node: { kind: string; latestRevision: number } }) => [edge.node.kind, edge.node.latestRevision])).toEqual([
+        ['QUARTERLY_FILING', 2],
+        ['ROSTER', 2],
+      ]);
+
+      const { report: filing } = await service.query(REPORT_QUERY, { reportId: `bureau.${period}.QUARTERLY_FILING` });
+      expect(filing).toMatchObject({ revision: 2, issuedOn: shanghaiDate(backfill.recordedAt), causedBy: { eventId: backfill.eventId, type: 'GradeBackfilled', streamId: `appraisal-${record}` } });
+      expect(filing.diff.added).toEqual([]);
+      expect(filing.diff.removed).toEqual([]);
+      expect(filing.diff.changed.map((change: { key: string }) => change.key)).toEqual(['UNIT:office', 'TOTAL']);
+      for (const change of filing.diff.changed) {
+        expect(change.cells.map((cell: { header: string }) => cell.header)).toEqual(['较好等次人数', '较好等次比例', '未定等次人员名单及原因']);
+        expect(change.cells[0]).toMatchObject({ before: 0, after: 1 });
+      }
+
+      const { reportDiff } = await service.query(DIFF_QUERY, { reportId: `bureau.${period}.ROSTER` });
+      expect(reportDiff.causedBy.map((cause: { eventId: string }) => cause.eventId)).toEqual([backfill.eventId]);
+      expect(reportDiff.changed).toEqual([
+        {
+          key: record,
+          cells: [
+            { header: '考核等次', before: expect.stringContaining('不写评语、不定等次'), after: '较好' },
+            { header: '备注', before: '', after: `补定等次（案件${CASE_ID}结案：WARNING）` },
+          ],
+        },
+      ]);
+      const { report: first } = await service.query(REPORT_QUERY, { reportId: `bureau.${period}.ROSTER`, revision: 1 });
+      expect(first.rows.edges.find((edge: { node: { key: string } }) => edge.node.key === record).node.cells.outcome).toContain('不写评语、不定等次');
+    }
+  });
+
   it('changes nothing when the process manager runs over the log again', async () => {
     const streams = QUARTERS.flatMap(({ period }) => [`appraisal-${recordId(PERSON, period)}`, `cycle-bureau.${period}`]);
     const before = await Promise.all(streams.map(eventTypes));
@@ -175,9 +254,12 @@ describe('scenario 1: a case opened in Q2 and closed with a warning, over GraphQ
   it('DOMAIN §9 scenario 8: dropping every view and replaying the log gives the same rows, traces included', async () => {
     const verification = await service.replayVerification();
     const tables = verification.tables.map((table) => table.table);
-    expect(tables).toEqual(expect.arrayContaining(['grade_view', 'grade_history', 'discipline_view', 'investigation_view', 'grade_consequence', 'audit_trail']));
+    expect(tables).toEqual(
+      expect.arrayContaining(['grade_view', 'grade_history', 'discipline_view', 'investigation_view', 'grade_consequence', 'audit_trail', 'report_revision', 'report_revision_row', 'organization_tree']),
+    );
     expect(verification.tables.filter((table) => !table.equal)).toEqual([]);
     expect(verification.tables.find((table) => table.table === 'grade_history')!.liveRows).toBeGreaterThanOrEqual(4);
+    expect(verification.tables.find((table) => table.table === 'report_revision')!.liveRows).toBe(8);
     expect(verification.equal).toBe(true);
   });
 });

@@ -45,7 +45,9 @@ describe('GraphQL over HTTP (Nest on Fastify, mercurius)', () => {
       'grade_view',
       'grade_history',
       'discipline_view',
+      'organization_tree',
       'grade_consequences',
+      'report_revisions',
       'backfill_process',
       'late_fact_flags',
     ]);

@@ -16,6 +16,7 @@ export interface GraphQLEvent {
   streamId: string;
   globalPosition: string;
   type: string;
+  recordedAt: string;
   data: any;
   metadata: { commandId: string; effectiveAt: string; actor: Actor };
 }
@@ -28,7 +29,7 @@ export interface Outcome {
   events: GraphQLEvent[];
 }
 
-const EVENT_FIELDS = `{ eventId streamId globalPosition type data metadata { commandId effectiveAt actor { id role organizationId } } }`;
+const EVENT_FIELDS = `{ eventId streamId globalPosition type recordedAt data metadata { commandId effectiveAt actor { id role organizationId } } }`;
 const OUTCOME_FIELDS = `{ commandId streamId replayed events ${EVENT_FIELDS} }`;
 
 function actorHeaders(actor: Actor | undefined): Record<string, string> {
@@ -105,6 +106,12 @@ export class GraphQLTestApp {
       payload: JSON.stringify({ query, variables }),
     });
     return { status: response.statusCode, body: response.json() };
+  }
+
+  /** GETs a path of the service (an export, say) and returns the status, headers and raw body. */
+  async download(path: string): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
+    const response = await this.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: path });
+    return { status: response.statusCode, headers: response.headers, body: response.rawPayload };
   }
 
   /** Runs `mutation name(input: …)` as the actor and returns the whole response. */

@@ -165,6 +165,8 @@ export interface AnnualLinkage {
   excellentRate?: { quarters: number; quarterlyWeight: number; voteWeight: number };
   /** This many efficiency warnings (效能告诫) in the year bar 优秀. */
   efficiencyWarningsBarringExcellent: number;
+  /** 绩效奖励级差建议: the performance-award tier the organization suggests for each annual grade. */
+  performanceAwardTiers?: { grade: GradeCode; tier: string }[];
 }
 
 /** 政务处分, 党纪处分 and the lighter measures (DOMAIN.md §4.4). */

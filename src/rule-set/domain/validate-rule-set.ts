@@ -179,6 +179,7 @@ type SubjectWeights = ScoringScheme['raterWeights'][number];
 type RaterWeight = SubjectWeights['weights'][number];
 type BandList = ScoringScheme['bands'][number];
 type ExcellentRate = NonNullable<AnnualLinkage['excellentRate']>;
+type PerformanceAwardTier = NonNullable<AnnualLinkage['performanceAwardTiers']>[number];
 
 const periodKind = oneOf(PERIOD_KINDS);
 const gradeEffect = oneOf<GradeEffect>(GRADE_EFFECT_SEVERITY);
@@ -248,6 +249,7 @@ const annualLinkage = object<AnnualLinkage>({
   repeatedLowOutcome: optional(text),
   excellentRate: optional(excellentRate),
   efficiencyWarningsBarringExcellent: positiveInteger,
+  performanceAwardTiers: optional(list(object<PerformanceAwardTier>({ grade: text, tier: text }), 'award tiers')),
 });
 
 const effectsByTermYears: Decoder<Record<string, GradeEffect[]>> = (value, path, problems) => {
@@ -520,6 +522,7 @@ function linkageGradeProblems(linkage: AnnualLinkage, gradeScales: GradeScale[])
       path: `annualLinkage.${field}`,
       code: linkage[field],
     })),
+    ...(linkage.performanceAwardTiers ?? []).map((tier, index) => ({ path: `annualLinkage.performanceAwardTiers[${index}].grade`, code: tier.grade })),
   ];
   return named.flatMap(({ path, code }) =>
     code === undefined || known.includes(code) ? [] : [{ path, message: `${quote(code)} is not a grade of any scale in gradeScales (${known.join(', ')})` }],
