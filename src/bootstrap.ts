@@ -5,6 +5,7 @@ import { registerOfflineGraphiql } from './graphql/offline-graphiql.js';
 import type { Clock } from './graphql/tokens.js';
 import { createValidationPipe } from './graphql/validation.js';
 import type { Infrastructure } from './infrastructure.js';
+import { registerReportExportRoutes } from './reports/export/report-export.routes.js';
 
 export interface AppOptions {
   logger?: false;
@@ -21,6 +22,7 @@ export async function createApp(infrastructure: Infrastructure, options: AppOpti
   );
   app.useGlobalPipes(createValidationPipe());
   registerOfflineGraphiql(app.getHttpAdapter().getInstance());
+  registerReportExportRoutes(app.getHttpAdapter().getInstance(), infrastructure.pool);
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   return app;
 }

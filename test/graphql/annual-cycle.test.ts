@@ -14,6 +14,8 @@ import {
   UNIT_HEAD,
   type Indicator,
 } from '../support/appraisal-unit.js';
+import ExcelJS from 'exceljs';
+import { shanghaiDate } from '../../src/shared/business-date.js';
 import { GraphQLTestApp } from '../support/graphql-app.js';
 
 /**
@@ -234,5 +236,277 @@ describe('an annual cycle linked to the year\'s quarters, end to end over GraphQ
       ].map((expected) => ({ status: 'PUBLISHED', signedOff: true, ...expected })),
     );
     expect(await topGradesReserved(YEAR)).toBe(1);
+  });
+});
+
+const REPORT_QUERY = `query Report($reportId: String!, $revision: Int) {
+  report(reportId: $reportId, revision: $revision) {
+    revision title issuedOn rowCount columns { key header } summary
+    causedBy { type streamId }
+    diff { added { key cells } removed { key cells } changed { key cells { header before after } } }
+    rows(first: 100) { edges { node { key cells } } }
+  }
+}`;
+const REPORTS_QUERY = `query Reports($organizationId: String!, $after: String, $first: Int) {
+  reports(organizationId: $organizationId, after: $after, first: $first) {
+    edges { cursor node { reportId organizationId kind latestRevision revisions { revision } } }
+    pageInfo { endCursor hasNextPage }
+  }
+}`;
+const REPORT_KINDS = ['QUARTERLY_SUMMARY', 'REGISTRATION_SUMMARY', 'ANNUAL_REGISTRATION', 'ROSTER', 'SANCTIONED_LIST'];
+const NAME: Record<string, string> = { p1: '王芳', p2: '李强', p3: '张伟', p4: '刘洋', p5: '陈静', p6: '杨帆', p7: '赵磊', p8: '黄敏', p9: '周杰', p10: '吴婷' };
+
+type ReportRowNode = { key: string; cells: Record<string, unknown> };
+
+async function report(reportId: string, revision?: number) {
+  await service.catchUp('report_revisions');
+  const { report: revisionOf } = await service.query(REPORT_QUERY, { reportId, revision });
+  return { ...revisionOf, rows: revisionOf.rows.edges.map((edge: { node: ReportRowNode }) => edge.node) as ReportRowNode[] };
+}
+
+const cellsOf = (rows: ReportRowNode[], key: string) => rows.find((row) => row.key === key)?.cells;
+
+describe('the year filed with the regulator: six reports, reissued when a late penalty and a 复核 change them', () => {
+  it('files the Q1 filing and the five annual reports of the organization, and a report of a child and a sibling organ', async () => {
+    service.today('2026-01-12');
+    await service.mutate('fileReport', { organizationId: 'bureau', period: '2025Q1', kind: 'QUARTERLY_FILING' }, HR);
+    for (const kind of REPORT_KINDS) await service.mutate('fileReport', { organizationId: 'bureau', period: YEAR, kind }, HR);
+
+    // 区统计局 below 市统计局, and 市税务局 beside it, each with one person in a Q1 cycle.
+    for (const [organizationId, name, parentId, personId] of [
+      ['district', '区统计局', 'bureau', 'd1'],
+      ['tax', '市税务局', undefined, 't1'],
+    ] as const) {
+      await service.mutate('registerOrganization', { organizationId, name, kind: 'ORGAN', ...(parentId ? { parentId } : {}) }, HR);
+      await service.mutate('adoptRuleSet', { organizationId, year: 2025, ruleSetId: 'national-current', ruleSetVersion: 1 }, HR);
+      await service.mutate(
+        'registerPerson',
+        { personId, name: `${name}科员`, category: 'CIVIL_SERVANT', organizationId, position: '科员', rank: '二级科员', isSectionHead: false, inPostSince: '2020-09-01' },
+        HR,
+      );
+      await service.mutate('openCycle', { organizationId, period: '2025Q1', personIds: [personId] }, HR);
+      await service.mutate('fileReport', { organizationId, period: '2025Q1', kind: 'ROSTER' }, HR);
+    }
+
+    const refused = await service.refusal('fileReport', { organizationId: 'tax', period: '2025Q2', kind: 'ROSTER' }, HR);
+    expect(refused).toMatchObject({ message: '考核结果花名册: organization tax has no appraisal cycle for 2025Q2', extensions: { code: 'REPORT.NO_CYCLE' } });
+
+    await service.catchUp('organization_tree');
+    await service.catchUp('report_revisions');
+    const ids = async (organizationId: string) =>
+      (await service.query(REPORTS_QUERY, { organizationId })).reports.edges.map((edge: { node: { reportId: string } }) => edge.node.reportId);
+    expect(await ids('bureau')).toEqual([
+      'bureau.2025.ANNUAL_REGISTRATION',
+      'bureau.2025.QUARTERLY_SUMMARY',
+      'bureau.2025.REGISTRATION_SUMMARY',
+      'bureau.2025.ROSTER',
+      'bureau.2025.SANCTIONED_LIST',
+      'bureau.2025Q1.QUARTERLY_FILING',
+      'district.2025Q1.ROSTER',
+    ]);
+    expect(await ids('district')).toEqual(['district.2025Q1.ROSTER']);
+    expect(await ids('tax')).toEqual(['tax.2025Q1.ROSTER']);
+
+    const firstPage = (await service.query(REPORTS_QUERY, { organizationId: 'bureau', first: 4 })).reports;
+    expect(firstPage.pageInfo).toEqual({ endCursor: 'bureau.2025.ROSTER', hasNextPage: true });
+    const secondPage = (await service.query(REPORTS_QUERY, { organizationId: 'bureau', first: 4, after: firstPage.pageInfo.endCursor })).reports;
+    expect(secondPage.edges.map((edge: { cursor: string }) => edge.cursor)).toEqual(['bureau.2025.SANCTIONED_LIST', 'bureau.2025Q1.QUARTERLY_FILING', 'district.2025Q1.ROSTER']);
+    expect(secondPage.pageInfo.hasNextPage).toBe(false);
+
+    const tax = await report('tax.2025Q1.ROSTER');
+    expect(tax.rows).toEqual([{ key: 'tax.t1.2025Q1', cells: { name: '市税务局科员', unitAndPost: '市税务局 科员（二级科员）', category: '公务员', outcome: '尚未确定等次', remarks: '' } }]);
+  });
+
+  it('平时考核结果备案表 (2025Q1): counts, shares and name lists of the unit and in total', async () => {
+    const filing = await report('bureau.2025Q1.QUARTERLY_FILING');
+    expect(filing).toMatchObject({ revision: 1, title: '平时考核结果备案表', issuedOn: '2026-01-12', rowCount: 2, causedBy: { type: 'ReportFiled' } });
+    const expected = {
+      unit: '综合科',
+      period: '2025年第一季度',
+      expected: 10,
+      participating: 10,
+      'count:GOOD': 4,
+      'share:GOOD': '40.00%',
+      'count:FAIRLY_GOOD': 4,
+      'share:FAIRLY_GOOD': '40.00%',
+      'count:AVERAGE': 1,
+      'share:AVERAGE': '10.00%',
+      'count:POOR': 0,
+      'share:POOR': '0.00%',
+      topList: [NAME.p1, NAME.p2, NAME.p3, NAME.p4].join('、'),
+      lowList: NAME.p8,
+      ungradedList: `${NAME.p10}（尚未确定等次）`,
+    };
+    expect(cellsOf(filing.rows, 'UNIT:office')).toEqual(expected);
+    expect(cellsOf(filing.rows, 'TOTAL')).toEqual({ ...expected, unit: '合计' });
+  });
+
+  it('公务员平时考核结果汇总表: one row per quarter', async () => {
+    const summary = await report('bureau.2025.QUARTERLY_SUMMARY');
+    expect(summary.columns.map((column: { header: string }) => column.header)).toEqual([
+      '考核周期',
+      '考核为好等次人数',
+      '好等次人数占实际参加考核总人数比例',
+      '考核为好等次人员名单',
+      '因派驻、挂职等原因在接收单位考核为好等次人员名单',
+      '评定为一般及以下等次、未定等次人员名单',
+    ]);
+    expect(summary.rows.map((row: ReportRowNode) => [row.key, row.cells.topCount, row.cells.topShare, row.cells.topList])).toEqual([
+      ['2025Q1', 4, '40.00%', '王芳、李强、张伟、刘洋'],
+      ['2025Q2', 4, '40.00%', '王芳、李强、刘洋、陈静'],
+      ['2025Q3', 4, '40.00%', '张伟、刘洋、陈静、杨帆'],
+    ]);
+    // Within a unit, people are in the order of their ids (p10 before p2).
+    expect(cellsOf(summary.rows, '2025Q3')!.lowOrUngradedList).toBe('吴婷（尚未确定等次）、李强（一般）');
+  });
+
+  it('考核情况登记汇总表: quarters, excellence rates by the rule set\'s formula, and the proposal', async () => {
+    const registration = await report('bureau.2025.REGISTRATION_SUMMARY');
+    expect(registration.columns.map((column: { header: string }) => column.header)).toEqual([
+      '序号',
+      '姓名',
+      '平时考核定等（第一季度）',
+      '平时考核定等（第二季度）',
+      '平时考核定等（第三季度）',
+      '平时考核优秀率',
+      '年终考核测评优秀率',
+      '年度考核优秀率',
+      '年度考核定等建议',
+      '绩效奖励级差建议',
+    ]);
+    expect(cellsOf(registration.rows, annualRecord('p1'))).toEqual({
+      name: '王芳',
+      'quarter:1': '好',
+      'quarter:2': '好',
+      'quarter:3': '较好',
+      quarterlyTopRate: '66.67%',
+      voteTopRate: '75.00%',
+      annualTopRate: '71.67%',
+      proposal: '优秀',
+      awardTier: null,
+    });
+    expect(cellsOf(registration.rows, annualRecord('p8'))).toMatchObject({ 'quarter:1': '一般', quarterlyTopRate: '0.00%', voteTopRate: '20.00%', annualTopRate: '12.00%', proposal: '基本称职' });
+  });
+
+  it('考核审核备案登记表: the annual grades and the organization-wide quota of 20 %', async () => {
+    const registration = await report('bureau.2025.ANNUAL_REGISTRATION');
+    const counts = { 'count:EXCELLENT': 1, 'count:COMPETENT': 7, 'count:BASICALLY_COMPETENT': 1, 'count:INCOMPETENT': 0, 'share:EXCELLENT': '10.00%', 'share:COMPETENT': '70.00%' };
+    expect(cellsOf(registration.rows, 'UNIT:office')).toMatchObject({ unit: '综合科', expected: 10, participating: 10, ungraded: 1, ...counts, quotaCap: '20.00%', quotaAllowed: null, quotaHolds: null });
+    expect(cellsOf(registration.rows, 'TOTAL')).toMatchObject({ unit: '合计', ...counts, quotaCap: '20.00%', quotaAllowed: 2, quotaHolds: '是' });
+    expect(registration.summary).toMatchObject({ organization: '市统计局', quotaScope: 'ORGANIZATION' });
+  });
+
+  it('考核结果花名册 and the list of the sanctioned: every record with post and outcome; nobody sanctioned yet', async () => {
+    const roster = await report('bureau.2025.ROSTER');
+    expect(roster.rowCount).toBe(10);
+    expect(cellsOf(roster.rows, annualRecord('p1'))).toEqual({ name: '王芳', unitAndPost: '综合科 科员（一级科员）', category: '公务员', outcome: '优秀', remarks: '' });
+    expect(cellsOf(roster.rows, annualRecord(ON_PROBATION))!.outcome).toBe('只写评语、不定等次（试用期人员只写评语、不定等次）');
+    expect((await report('bureau.2025.SANCTIONED_LIST')).rows).toEqual([]);
+  });
+
+  it('reissues the roster and the list of the sanctioned when a 2025 penalty is recorded late, citing it; the quarterly filing stays at revision 1', async () => {
+    service.today('2026-01-20');
+    const penalty = await service.mutate(
+      'recordDisciplinaryMeasure',
+      { personId: 'p8', measureId: 'pw-2025-9', measure: 'PARTY_WARNING', decisionDate: '2025-06-01', effectiveDate: '2025-06-01', authority: '市纪委', documentNumber: '市纪〔2025〕9号' },
+      { id: 'inspector-1', role: 'DISCIPLINE_INSPECTION', organizationId: 'bureau' },
+    );
+    const sanctioned = await report('bureau.2025.SANCTIONED_LIST');
+    // A reissue is dated the day the change was recorded, not the day the penalty took effect.
+    expect(sanctioned).toMatchObject({ revision: 2, issuedOn: shanghaiDate(penalty.events[0].recordedAt), causedBy: { type: 'PenaltyImposed', streamId: 'person-p8' } });
+    expect(sanctioned.rows).toEqual([
+      { key: `${annualRecord('p8')}:pw-2025-9`, cells: { name: '黄敏', unitAndPost: '综合科 科员（一级科员）', outcome: '基本称职', penalty: '党内警告', decisionDate: '2025-06-01', effectPeriod: expect.stringMatching(/^2025-06-01/) } },
+    ]);
+    expect(sanctioned.diff).toMatchObject({ added: [{ key: `${annualRecord('p8')}:pw-2025-9` }], removed: [], changed: [] });
+
+    const roster = await report('bureau.2025.ROSTER');
+    expect(roster.revision).toBe(2);
+    expect(roster.diff.changed).toEqual([{ key: annualRecord('p8'), cells: [{ header: '备注', before: '', after: '党内警告（2025-06-01）' }] }]);
+    expect(penalty.events[0].type).toBe('PenaltyImposed');
+    expect((await report('bureau.2025Q1.QUARTERLY_FILING')).revision).toBe(1);
+    expect((await report('bureau.2025.ANNUAL_REGISTRATION')).revision).toBe(1);
+  });
+
+  it('reissues again when a 复核 is filed and when it revises the grade: the changed rows, with the events that caused them', async () => {
+    service.today('2026-01-21');
+    await service.mutate('fileObjection', { recordId: annualRecord('p3'), reasons: '本人第一、三季度均为好等次，申请复核' }, personActor('p3'));
+    const filed = await report('bureau.2025.ROSTER');
+    expect(filed).toMatchObject({ revision: 3, causedBy: { type: 'ObjectionFiled' } });
+    expect(filed.diff.changed).toEqual([{ key: annualRecord('p3'), cells: [{ header: '备注', before: '', after: '已申请复核，待复核决定' }] }]);
+
+    service.today('2026-02-03');
+    await service.mutate('ruleOnObjection', { recordId: annualRecord('p3'), ruling: 'REVISED', grade: 'EXCELLENT', reasons: '经复核，两个季度为好等次，改定为优秀' }, COMMITTEE);
+    const revised = await report('bureau.2025.ROSTER');
+    expect(revised).toMatchObject({ revision: 4, causedBy: { type: 'GradeRevised', streamId: `appraisal-${annualRecord('p3')}` } });
+    expect(revised.diff).toMatchObject({
+      added: [],
+      removed: [],
+      changed: [
+        {
+          key: annualRecord('p3'),
+          cells: [
+            { header: '考核等次', before: '称职', after: '优秀' },
+            { header: '备注', before: '已申请复核，待复核决定', after: '经复核改变等次' },
+          ],
+        },
+      ],
+    });
+    const registration = await report('bureau.2025.ANNUAL_REGISTRATION');
+    expect(registration).toMatchObject({ revision: 2, causedBy: { type: 'GradeRevised' } });
+    expect(registration.diff.changed.map((change: { key: string }) => change.key)).toEqual(['UNIT:office', 'TOTAL']);
+    expect(cellsOf(registration.rows, 'TOTAL')).toMatchObject({ 'count:EXCELLENT': 2, 'count:COMPETENT': 6, quotaAllowed: 2, quotaHolds: '是' });
+    expect((await report('bureau.2025.SANCTIONED_LIST')).revision).toBe(2);
+
+    const { reportDiff } = await service.query(
+      `{ reportDiff(reportId: "bureau.2025.ROSTER", fromRevision: 1, toRevision: 4) { changed { key cells { header before after } } causedBy { type } } }`,
+    );
+    expect(reportDiff.causedBy.map((cause: { type: string }) => cause.type)).toEqual(['PenaltyImposed', 'ObjectionFiled', 'GradeRevised']);
+    expect(reportDiff.changed).toEqual([
+      { key: annualRecord('p3'), cells: [{ header: '考核等次', before: '称职', after: '优秀' }, { header: '备注', before: '', after: '经复核改变等次' }] },
+      { key: annualRecord('p8'), cells: [{ header: '备注', before: '', after: '党内警告（2025-06-01）' }] },
+    ]);
+    const first = await report('bureau.2025.ROSTER', 1);
+    expect(cellsOf(first.rows, annualRecord('p3'))).toMatchObject({ outcome: '称职', remarks: '' });
+  });
+
+  it('exports the reissued roster as XLSX and CSV with the form\'s Chinese headers, from the paths the revision names', async () => {
+    const { report: revision } = await service.query(`{ report(reportId: "bureau.2025.ROSTER") { revision exports { xlsx csv } } }`);
+    expect(revision).toEqual({
+      revision: 4,
+      exports: { xlsx: '/reports/bureau.2025.ROSTER/revisions/4/export.xlsx', csv: '/reports/bureau.2025.ROSTER/revisions/4/export.csv' },
+    });
+    const xlsx = await service.download(revision.exports.xlsx);
+    expect(xlsx.status).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.body as unknown as ArrayBuffer);
+    const sheet = workbook.worksheets[0];
+    const values = (row: number) => (sheet.getRow(row).values as unknown[]).slice(1);
+    expect(values(2)).toEqual(['序号', '姓名', '单位及职务（职级）', '人员类别', '考核等次', '备注']);
+    expect(sheet.rowCount).toBe(2 + 10);
+    const p3 = [3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map(values).find((row) => row[1] === '张伟');
+    expect(p3).toEqual([expect.any(Number), '张伟', '综合科 科员（一级科员）', '公务员', '优秀', '经复核改变等次']);
+
+    const csv = await service.download(revision.exports.csv);
+    const lines = csv.body.toString('utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]).toBe('序号,姓名,单位及职务（职级）,人员类别,考核等次,备注');
+    expect(lines).toHaveLength(11);
+    expect(lines).toContain(`${p3![0]},张伟,综合科 科员（一级科员）,公务员,优秀,经复核改变等次`);
+  });
+
+  it('refuses a report revision that does not exist, naming it', async () => {
+    const { body } = await service.request(`{ report(reportId: "bureau.2025.ROSTER", revision: 9) { revision } }`);
+    expect(body.errors?.[0]).toMatchObject({ message: 'report revision bureau.2025.ROSTER revision 9 does not exist', extensions: { code: 'NOT_FOUND' } });
+  });
+
+  it('rebuilds every report revision from zero, row for row', async () => {
+    const verification = await service.replayVerification();
+    expect(verification.tables.filter((table) => table.table.startsWith('report_')).map((table) => [table.table, table.equal])).toEqual(
+      expect.arrayContaining([
+        ['report_filing', true],
+        ['report_revision', true],
+        ['report_revision_row', true],
+      ]),
+    );
+    expect(verification.equal).toBe(true);
   });
 });
