@@ -39,14 +39,20 @@ afterAll(async () => {
   await database.drop();
 });
 
-/** A graphql-transport-ws client: resolves with the first `next` payload of the subscription. */
-function firstGradeChange(organizationId: string): { ready: Promise<void>; received: Promise<unknown>; close: () => void } {
+/**
+ * A graphql-transport-ws client of `gradeChanged(organizationId)`: `until(predicate)` resolves with
+ * the first change that matches; `received` lists every change delivered so far.
+ */
+function gradeChanges(organizationId: string) {
   const socket = new WebSocket(url, 'graphql-transport-ws');
-  let ready!: () => void;
-  const readyPromise = new Promise<void>((resolve) => (ready = resolve));
-  const received = new Promise((resolve, reject) => {
+  const received: Record<string, unknown>[] = [];
+  const waiters: { predicate: (change: Record<string, unknown>) => boolean; resolve: (change: Record<string, unknown>) => void }[] = [];
+  let failed: ((error: Error) => void) | undefined;
+  const failure = new Promise<never>((_, reject) => (failed = reject));
+  failure.catch(() => undefined);
+  const ready = new Promise<void>((resolve) => {
     socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
-    socket.on('error', reject);
+    socket.on('error', (error) => failed!(error));
     socket.on('message', (raw) => {
       const message = JSON.parse(String(raw));
       if (message.type === 'connection_ack') {
@@ -57,18 +63,28 @@ function firstGradeChange(organizationId: string): { ready: Promise<void>; recei
             payload: { query: `subscription { gradeChanged(organizationId: "${organizationId}") { recordId organizationId kind outcomeKind grade eventId } }` },
           }),
         );
-        setTimeout(ready, 200);
+        setTimeout(resolve, 200);
       }
-      if (message.type === 'next') resolve(message.payload.data.gradeChanged);
-      if (message.type === 'error') reject(new Error(JSON.stringify(message.payload)));
+      if (message.type === 'next') {
+        const change = message.payload.data.gradeChanged;
+        received.push(change);
+        for (const waiter of waiters.filter((candidate) => candidate.predicate(change))) waiter.resolve(change);
+      }
+      if (message.type === 'error') failed!(new Error(JSON.stringify(message.payload)));
     });
   });
-  return { ready: readyPromise, received, close: () => socket.close() };
+  const until = (predicate: (change: Record<string, unknown>) => boolean) =>
+    Promise.race([failure, new Promise<Record<string, unknown>>((resolve) => {
+      const earlier = received.find(predicate);
+      if (earlier) resolve(earlier);
+      else waiters.push({ predicate, resolve });
+    })]);
+  return { ready, received, until, close: () => socket.close() };
 }
 
 describe('gradeChanged subscription', () => {
   it('delivers a new grade of the organization once the grade view has committed it, and nothing of others', async () => {
-    const bureau = firstGradeChange('bureau');
+    const bureau = gradeChanges('bureau');
     await bureau.ready;
     const { appraisal, projections } = infrastructure;
     // A record of another organization changes first: the bureau's subscriber must not see it.
@@ -80,7 +96,7 @@ describe('gradeChanged subscription', () => {
     }
     await projections.catchUp('grade_view');
     try {
-      await expect(bureau.received).resolves.toMatchObject({
+      await expect(bureau.until(() => true)).resolves.toMatchObject({
         recordId: 'bureau.bureau-p.2025',
         organizationId: 'bureau',
         kind: 'NEW',
@@ -89,6 +105,43 @@ describe('gradeChanged subscription', () => {
       });
       const view = await infrastructure.pool.query('SELECT grade FROM grade_view WHERE record_id = $1', ['bureau.bureau-p.2025']);
       expect(view.rows).toEqual([{ grade: 'COMPETENT' }]);
+    } finally {
+      bureau.close();
+    }
+  });
+
+  it('delivers the backfill of a grade withheld during an investigation once the case closes without a penalty', async () => {
+    const bureau = gradeChanges('bureau');
+    await bureau.ready;
+    const { appraisal, projections } = infrastructure;
+    const personId = 'bureau-c';
+    const recordId = `bureau.${personId}.2025Q3`;
+    await appraisal.personCommand(personId, {
+      type: 'RegisterPerson',
+      data: { personId, name: '干部乙', category: 'CIVIL_SERVANT', organizationId: 'bureau', position: '科员', rank: '一级科员', isSectionHead: false, inPostSince: '2020-01-01' },
+      metadata: meta('person-bureau-c', '2025-01-02'),
+    });
+    await appraisal.openCase({ caseId: 'case-c', personId, openedOn: '2025-08-01', authority: '市纪委监委' }, meta('open-case-c', '2025-08-01'));
+    await appraisal.openCycle({ organizationId: 'bureau', period: '2025Q3', personIds: [personId] }, meta('cycle-bureau-q3', '2025-10-09'));
+    const indicators = loadPresetRuleSets().find((document) => document.id === 'national-current')!.scoringSchemes.find((scheme) => scheme.id === 'five-element-100')!.indicators;
+    await appraisal.recordCommand(recordId, {
+      type: 'RecordScores',
+      data: { raterId: 'head-1', raterRole: 'SUPERIOR', scores: indicators.map((indicator) => ({ indicatorId: indicator.id, points: (indicator.points * 85) / 100 })) },
+      metadata: meta('scores-c', '2025-10-10'),
+    });
+    await appraisal.recordCommand(recordId, { type: 'DetermineGrade', data: {}, metadata: meta('withhold-c', '2025-10-10') });
+    await appraisal.closeCase('case-c', { closedOn: '2025-11-01', outcome: 'NO_PENALTY', penalty: null }, meta('close-case-c', '2025-11-01'));
+    await projections.catchUp('backfill_process');
+    await projections.catchUp('grade_view');
+    try {
+      const backfilled = await bureau.until((change) => change.kind === 'BACKFILLED');
+      expect(backfilled).toMatchObject({ recordId, organizationId: 'bureau', outcomeKind: 'GRADE', grade: 'FAIRLY_GOOD' });
+      const events = await infrastructure.store.readStream(`appraisal-${recordId}`);
+      expect(backfilled.eventId).toBe(events.find((event) => event.type === 'GradeBackfilled')!.eventId);
+      expect(bureau.received.filter((change) => change.recordId === recordId).map((change) => [change.kind, change.outcomeKind])).toEqual([
+        ['NEW', 'WITHHELD_INVESTIGATION'],
+        ['BACKFILLED', 'GRADE'],
+      ]);
     } finally {
       bureau.close();
     }
