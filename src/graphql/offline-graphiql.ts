@@ -170,6 +170,72 @@ query Events {
 query VerifyIntegrity {
   verifyIntegrity { ok checkedEvents sealedEvents firstBadPosition reason }
 }
+
+# 6. 某一时刻的记录：按当时已记录的事件重放（换成争议发生时的时间或全局位置）
+#    The record as it stood at a moment, replayed from the events recorded by then (use the moment in dispute)
+query RecordAsOf {
+  recordAsOf(recordId: "bureau.p1.2025", at: { recordedAt: "2026-01-19T23:59:59+08:00" }) {
+    status
+    outcome { kind grade label }
+    flags { factType code reason resolved }
+    lastGlobalPosition
+  }
+}
+
+# 7. 纪检监察：本机关及下属单位中，期间内受处分、组织处理或被立案审查调查的人员及其当期等次
+#    Discipline inspection: people of the organization's subtree under a measure or a case in the window, with their outcomes then
+query PeopleUnderDiscipline {
+  peopleUnderDiscipline(organizationId: "bureau", from: "2025-01-01", to: "2025-12-31", first: 50) {
+    edges {
+      node {
+        personId
+        measures { measure decisionDate effectiveDate effectEnds authority documentNumber }
+        investigations { caseId openedOn closedOn outcome }
+        grades { recordId period outcomeKind grade reason flagged }
+      }
+    }
+    pageInfo { endCursor hasNextPage }
+  }
+}
+
+# 8. 纪检监察：与事后记录的处分或立案相冲突的等次，以及谁提出、审核、确定、签署了某一等次
+#    Discipline inspection: grades in conflict with facts recorded later, and who proposed, reviewed, determined and signed a grade
+query ConflictsAndActors {
+  conflictingGrades(organizationId: "bureau", first: 50) {
+    edges { node { recordId personId period grade flags { factType code reason } } }
+    pageInfo { endCursor hasNextPage }
+  }
+  gradeActors(recordId: "bureau.p1.2025") {
+    proposed { actorId actorRole recordedAt }
+    reviewed { actorId actorRole recordedAt }
+    determined { actorId actorRole recordedAt }
+    signed { eventType actorId actorRole recordedAt }
+  }
+}
+
+# 9. 备案报表：本机关及下属单位已报送的报表、最新版次的内容，以及两个版次之间的差异和原因
+#    Regulator reports: the reports filed in the subtree, the latest revision's rows, and what changed between revisions and why
+query Reports {
+  reports(organizationId: "bureau", first: 50) {
+    edges { node { reportId title period filedOn latestRevision } }
+    pageInfo { endCursor hasNextPage }
+  }
+  report(reportId: "bureau.2025.ROSTER") {
+    title
+    revision
+    issuedOn
+    columns { key header }
+    rows(first: 200) { edges { node { ordinal key cells } } pageInfo { endCursor hasNextPage } }
+    causedBy { type streamId globalPosition recordedAt }
+    exports { xlsx csv }
+  }
+  reportDiff(reportId: "bureau.2025.ROSTER", fromRevision: 1, toRevision: 2) {
+    added { key cells }
+    removed { key cells }
+    changed { key cells { header before after } }
+    causedBy { type streamId globalPosition recordedAt }
+  }
+}
 `;
 
 /** JSON safe inside an inline <script>: no `</script>`, no `<!--`. */

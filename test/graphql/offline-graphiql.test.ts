@@ -65,7 +65,7 @@ describe('GraphiQL served offline at /graphiql', () => {
     const document = parse(DEFAULT_QUERY);
     expect(validate(schema, document)).toEqual([]);
     const operations = document.definitions.map((definition) => ('name' in definition ? definition.name?.value : undefined));
-    expect(operations).toEqual(['Health', 'GradeTrace', 'AppraisalRecord', 'Events', 'VerifyIntegrity']);
+    expect(operations).toEqual(['Health', 'GradeTrace', 'AppraisalRecord', 'Events', 'VerifyIntegrity', 'RecordAsOf', 'PeopleUnderDiscipline', 'ConflictsAndActors', 'Reports']);
   });
 
   it('answers the health query exactly as the IDE sends it', async () => {
