@@ -24,6 +24,11 @@ export function addMonths(date: string, months: number): string {
   return `${targetYear}-${String(targetMonth).padStart(2, '0')}-${String(targetDay).padStart(2, '0')}`;
 }
 
+/** The calendar day before `date`. */
+export function previousDay(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) - MS_PER_DAY).toISOString().slice(0, 10);
+}
+
 /** Calendar days from `from` to `to`, counting both ends. */
 export function daysInclusive(from: string, to: string): number {
   return (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / MS_PER_DAY + 1;

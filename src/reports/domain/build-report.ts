@@ -1,10 +1,11 @@
 import { excellentRate } from '../../appraisal/domain/annual-linkage.js';
-import { effectPeriodEnd } from '../../appraisal/domain/discipline-effects.js';
+import { disciplineEffect, effectPeriodEnd, type MeasureOnRecord } from '../../appraisal/domain/discipline-effects.js';
 import { quotaRuleFor, scaleFor } from '../../appraisal/domain/derive-grade.js';
 import { quotaAllowance } from '../../appraisal/domain/quota.js';
 import { parsePeriod, type Period } from '../../appraisal/domain/vocabulary.js';
 import type { GradeScale, RuleSetDocument } from '../../rule-set/domain/rule-set.js';
-import type { PersonFacts, RecordFacts } from './report-facts.js';
+import { previousDay } from '../../shared/calendar-date.js';
+import type { MeasureFact, PersonFacts, RecordFacts } from './report-facts.js';
 import { postOn } from './report-facts.js';
 import {
   ISSUED_ON_COLUMN,
@@ -107,6 +108,10 @@ const isUngraded = (entry: Entry) => participates(entry) && entry.record.outcome
 
 function outcomeLabel(entry: Entry): string {
   const outcome = entry.record.outcome;
+  const participation = entry.record.participation;
+  if (!outcome && participation.outcome === 'NOT_PARTICIPATING') {
+    return participation.reason ? `${NON_GRADE_OUTCOME_LABELS.NOT_PARTICIPATING}（${participation.reason}）` : NON_GRADE_OUTCOME_LABELS.NOT_PARTICIPATING;
+  }
   if (!outcome) return UNDETERMINED_LABEL;
   if (outcome.kind === 'GRADE') return entry.scale?.grades.find((grade) => grade.code === outcome.grade)?.label ?? outcome.grade;
   return outcome.reason ? `${NON_GRADE_OUTCOME_LABELS[outcome.kind]}（${outcome.reason}）` : NON_GRADE_OUTCOME_LABELS[outcome.kind];
@@ -373,13 +378,26 @@ function roster(input: ReportInput, period: Period, all: Entry[]) {
   return { columns, rows, summary: { organization: unitName(input, input.organizationId), period: periodLabel(period) } };
 }
 
-/** Measures not revoked whose effect window meets the period; one without a window, if decided in it. */
-function measuresInPeriod(entry: Entry, period: Period) {
+const onRecord = (measure: MeasureFact): MeasureOnRecord => ({
+  measure: measure.measure,
+  effectiveDate: measure.effectiveDate,
+  periodMonths: measure.periodMonths ?? undefined,
+  termYears: measure.termYears ?? undefined,
+  liftedOn: measure.liftedOn ?? undefined,
+});
+
+/**
+ * Measures not revoked that bear on the period: their effect window meets it (one without a
+ * window, if decided in it), or the rule set gives them an effect on it (开除党籍 leaves the next
+ * two years ungraded, for instance).
+ */
+function measuresInPeriod(entry: Entry, period: Period): MeasureFact[] {
   const rules = entry.ruleSet?.discipline;
   return (entry.person?.measures ?? []).filter((measure) => {
     if (measure.revoked) return false;
-    const end = rules && effectPeriodEnd(rules, { measure: measure.measure, effectiveDate: measure.effectiveDate, periodMonths: measure.periodMonths ?? undefined, termYears: measure.termYears ?? undefined, liftedOn: measure.liftedOn ?? undefined });
-    return end ? measure.effectiveDate <= period.end && end > period.start : measure.effectiveDate >= period.start && measure.effectiveDate <= period.end;
+    const end = rules && effectPeriodEnd(rules, onRecord(measure));
+    const overlaps = end ? measure.effectiveDate <= period.end && end > period.start : measure.effectiveDate >= period.start && measure.effectiveDate <= period.end;
+    return overlaps || (rules !== undefined && disciplineEffect(rules, period, [onRecord(measure)]).applied.length > 0);
   });
 }
 
@@ -400,7 +418,7 @@ function sanctionedList(input: ReportInput, period: Period, all: Entry[]) {
       .filter((measure) => isPenalty(measure.measure))
       .map((measure) => {
         const rules = entry.ruleSet?.discipline;
-        const end = rules && effectPeriodEnd(rules, { measure: measure.measure, effectiveDate: measure.effectiveDate, periodMonths: measure.periodMonths ?? undefined, termYears: measure.termYears ?? undefined, liftedOn: measure.liftedOn ?? undefined });
+        const end = rules && effectPeriodEnd(rules, onRecord(measure));
         return {
           key: `${entry.record.recordId}:${measure.measureId}`,
           cells: {
@@ -409,7 +427,8 @@ function sanctionedList(input: ReportInput, period: Period, all: Entry[]) {
             outcome: outcomeLabel(entry),
             penalty: MEASURE_LABELS[measure.measure],
             decisionDate: measure.decisionDate,
-            effectPeriod: end ? `${measure.effectiveDate}至${end}` : `${measure.effectiveDate}起`,
+            // The effect period ends before `end`: the form shows its last day.
+            effectPeriod: end ? `${measure.effectiveDate}至${previousDay(end)}` : `${measure.effectiveDate}起`,
           },
         };
       }),
