@@ -1,97 +1,17 @@
-import { parsePeriod, type Outcome } from '../../src/appraisal/domain/vocabulary.js';
 import type { PostChanged } from '../../src/people/domain/person.decider.js';
-import { buildReport } from '../../src/reports/domain/build-report.js';
-import type { ReportDocument, ReportKind } from '../../src/reports/domain/report-document.js';
-import { evolvePersonFacts, registeredPersonFacts, type MeasureFact, type PersonFacts, type RecordFacts } from '../../src/reports/domain/report-facts.js';
+import type { ReportDocument } from '../../src/reports/domain/report-document.js';
+import { evolvePersonFacts, registeredPersonFacts, type MeasureFact, type RecordFacts } from '../../src/reports/domain/report-facts.js';
 import type { MeasureCode, QuotaRule, RuleSetDocument } from '../../src/rule-set/domain/rule-set.js';
-import { loadPresetRuleSets } from '../../src/rule-set/presets.js';
+import { build, cellsOf, graded, headersOf, NATIONAL, person, record } from './report-fixtures.js';
 
 /**
  * The reports of a year (DOMAIN.md §7): 考核情况登记汇总表, 考核审核备案登记表, 考核结果花名册 and
  * 优秀、基本称职、不称职及未定等次中受处分人员名单 (the roster also for a quarter).
  */
 
-const NATIONAL = loadPresetRuleSets().find((document) => document.id === 'national-current')!;
-
-const NAMES: Record<string, string> = { bureau: '某市人力资源和社会保障局', 'unit-a': '办公室', 'unit-b': '综合科' };
-const PERSON_NAMES: Record<string, string> = {
-  p01: '张一',
-  p02: '李二',
-  p03: '王三',
-  p04: '赵四',
-  p05: '孙五',
-  p06: '周六',
-  p07: '吴七',
-  p08: '郑八',
-  p09: '冯九',
-  p10: '陈十',
-  p11: '褚十一',
-};
-
-const graded = (grade: string): Outcome => ({ kind: 'GRADE', grade });
-
-function record(spec: Partial<RecordFacts> & { personId: string; period: string }): RecordFacts {
-  return {
-    recordId: `${spec.personId}.${spec.period}`,
-    organizationId: 'bureau',
-    unitId: 'unit-a',
-    periodKind: parsePeriod(spec.period)!.kind,
-    category: 'CIVIL_SERVANT',
-    participation: { outcome: 'GRADED', reason: '' },
-    ruleSetId: 'national-current',
-    ruleSetVersion: 1,
-    outcome: null,
-    proposedGrade: null,
-    democratic: null,
-    caseSettlement: null,
-    objection: null,
-    corrected: false,
-    ...spec,
-  };
-}
-
-function person(personId: string, overrides: Partial<PersonFacts> = {}): PersonFacts {
-  return {
-    personId,
-    name: PERSON_NAMES[personId],
-    category: 'CIVIL_SERVANT',
-    posts: [{ effectiveDate: '2019-07-01', organizationId: 'bureau', position: '科员', rank: '一级科员' }],
-    measures: [],
-    ...overrides,
-  };
-}
-
 function measure(measureId: string, code: MeasureCode, decisionDate: string, effectiveDate: string, extra: Partial<MeasureFact> = {}): MeasureFact {
   return { measureId, measure: code, decisionDate, effectiveDate, periodMonths: null, termYears: null, liftedOn: null, revoked: false, ...extra };
 }
-
-/** Everyone named in the records, with the given people's facts in place of the defaults. */
-function peopleOf(records: RecordFacts[], given: PersonFacts[] = []): Record<string, PersonFacts> {
-  const people: Record<string, PersonFacts> = {};
-  for (const { personId } of records) if (PERSON_NAMES[personId]) people[personId] = person(personId);
-  for (const facts of given) people[facts.personId] = facts;
-  return people;
-}
-
-function build(kind: ReportKind, period: string, records: RecordFacts[], options: { people?: PersonFacts[]; ruleSets?: RuleSetDocument[] } = {}): ReportDocument {
-  const ruleSets = options.ruleSets ?? [NATIONAL];
-  return buildReport({
-    kind,
-    organizationId: 'bureau',
-    period,
-    organizationNames: NAMES,
-    records,
-    people: peopleOf(records, options.people),
-    ruleSet: (id, version) => ruleSets.find((document) => document.id === id && document.version === version),
-  });
-}
-
-const headersOf = (document: ReportDocument) => document.columns.map((column) => column.header);
-const cellsOf = (document: ReportDocument, key: string) => {
-  const row = document.rows.find((candidate) => candidate.key === key);
-  if (!row) throw new Error(`no row ${key} in ${document.rows.map((candidate) => candidate.key).join(', ')}`);
-  return row.cells;
-};
 
 /** national-current with another annual quota rule. */
 function withAnnualQuota(id: string, quota: Partial<QuotaRule>): RuleSetDocument {

@@ -1,86 +1,9 @@
-import { parsePeriod, type Outcome } from '../../src/appraisal/domain/vocabulary.js';
-import { buildReport } from '../../src/reports/domain/build-report.js';
-import type { ReportDocument, ReportKind } from '../../src/reports/domain/report-document.js';
-import type { PersonFacts, RecordFacts } from '../../src/reports/domain/report-facts.js';
+import { parsePeriod } from '../../src/appraisal/domain/vocabulary.js';
+import type { RecordFacts } from '../../src/reports/domain/report-facts.js';
 import { percent, periodLabel } from '../../src/reports/domain/report-labels.js';
-import type { RuleSetDocument } from '../../src/rule-set/domain/rule-set.js';
-import { loadPresetRuleSets } from '../../src/rule-set/presets.js';
+import { build, cellsOf, graded, HEBEI, headersOf, record } from './report-fixtures.js';
 
 /** QUARTERLY_FILING (平时考核结果备案表) and QUARTERLY_SUMMARY (公务员平时考核结果汇总表), DOMAIN.md §7. */
-
-const PRESETS = loadPresetRuleSets();
-const NATIONAL = PRESETS.find((document) => document.id === 'national-current')!;
-const HEBEI = PRESETS.find((document) => document.id === 'hebei-graded-points')!;
-
-const NAMES: Record<string, string> = { bureau: '某市人力资源和社会保障局', 'unit-a': '办公室', 'unit-b': '综合科' };
-const PERSON_NAMES: Record<string, string> = {
-  p00: '钱零',
-  p01: '张一',
-  p02: '李二',
-  p03: '王三',
-  p04: '赵四',
-  p05: '孙五',
-  p06: '周六',
-  p07: '吴七',
-  p08: '郑八',
-  p09: '冯九',
-  p10: '陈十',
-};
-
-const graded = (grade: string): Outcome => ({ kind: 'GRADE', grade });
-
-function record(spec: Partial<RecordFacts> & { personId: string; period: string }): RecordFacts {
-  return {
-    recordId: `${spec.personId}.${spec.period}`,
-    organizationId: 'bureau',
-    unitId: 'unit-a',
-    periodKind: parsePeriod(spec.period)!.kind,
-    category: 'CIVIL_SERVANT',
-    participation: { outcome: 'GRADED', reason: '' },
-    ruleSetId: 'national-current',
-    ruleSetVersion: 1,
-    outcome: null,
-    proposedGrade: null,
-    democratic: null,
-    caseSettlement: null,
-    objection: null,
-    corrected: false,
-    ...spec,
-  };
-}
-
-function peopleOf(records: RecordFacts[]): Record<string, PersonFacts> {
-  const people: Record<string, PersonFacts> = {};
-  for (const { personId } of records) {
-    people[personId] = {
-      personId,
-      name: PERSON_NAMES[personId],
-      category: 'CIVIL_SERVANT',
-      posts: [{ effectiveDate: '2019-07-01', organizationId: 'bureau', position: '科员', rank: '一级科员' }],
-      measures: [],
-    };
-  }
-  return people;
-}
-
-function build(kind: ReportKind, period: string, records: RecordFacts[], ruleSets: RuleSetDocument[] = [NATIONAL, HEBEI]): ReportDocument {
-  return buildReport({
-    kind,
-    organizationId: 'bureau',
-    period,
-    organizationNames: NAMES,
-    records,
-    people: peopleOf(records),
-    ruleSet: (id, version) => ruleSets.find((document) => document.id === id && document.version === version),
-  });
-}
-
-const headersOf = (document: ReportDocument) => document.columns.map((column) => column.header);
-const cellsOf = (document: ReportDocument, key: string) => {
-  const row = document.rows.find((candidate) => candidate.key === key);
-  if (!row) throw new Error(`no row ${key} in ${document.rows.map((candidate) => candidate.key).join(', ')}`);
-  return row.cells;
-};
 
 describe('report labels', () => {
   it('prints shares with two decimals and an empty population as 0.00%', () => {
@@ -240,7 +163,7 @@ describe('平时考核结果备案表 (QUARTERLY_FILING)', () => {
         record({ personId: 'p04', period: '2025Q1', ruleSetId: 'hebei-graded-points', outcome: graded('D') }),
         record({ personId: 'p05', period: '2025Q1', ruleSetId: 'hebei-graded-points', outcome: graded('B') }),
       ],
-      [HEBEI],
+      { ruleSets: [HEBEI] },
     );
     expect(headersOf(hebei)).toEqual([
       '单位',
@@ -358,7 +281,7 @@ describe('公务员平时考核结果汇总表 (QUARTERLY_SUMMARY)', () => {
         record({ personId: 'p01', period: '2025Q1', ruleSetId: 'hebei-graded-points', outcome: graded('A') }),
         record({ personId: 'p02', period: '2025Q1', ruleSetId: 'hebei-graded-points', outcome: graded('C') }),
       ],
-      [HEBEI],
+      { ruleSets: [HEBEI] },
     );
     expect(headersOf(hebei)).toEqual([
       '考核周期',

@@ -9,6 +9,7 @@ import {
   type PersonFacts,
   type RecordFacts,
 } from '../../src/reports/domain/report-facts.js';
+import { recordOpened } from './report-fixtures.js';
 
 /** What the reports read of records and people, kept current event by event. */
 
@@ -17,20 +18,7 @@ const recordEvent = <Type extends RecordEvent['type']>(type: Type, data: Extract
 type PersonEventOf<Type extends PersonFactEvent['type']> = Pick<Extract<PersonFactEvent, { type: Type }>, 'type' | 'data'>;
 const personEvent = <Type extends PersonFactEvent['type']>(type: Type, data: Extract<PersonFactEvent, { type: Type }>['data']) => ({ type, data }) as unknown as PersonEventOf<Type>;
 
-const opened = openedRecordFacts({
-  recordId: 'bureau.p01.2025Q2',
-  cycleId: 'bureau.2025Q2',
-  organizationId: 'bureau',
-  unitId: 'unit-a',
-  personId: 'p01',
-  period: '2025Q2',
-  periodKind: 'QUARTERLY',
-  category: 'CIVIL_SERVANT',
-  subjectRole: 'STAFF',
-  participation: { outcome: 'GRADED', reason: '' },
-  ruleSetId: 'national-current',
-  ruleSetVersion: 1,
-});
+const opened = openedRecordFacts(recordOpened({ recordId: 'bureau.p01.2025Q2', personId: 'p01', period: '2025Q2' }));
 
 const WITHHELD = { kind: 'WITHHELD_INVESTIGATION' as const, reason: '立案审查调查期间' };
 
