@@ -11,6 +11,8 @@ import { backfillProcess } from './discipline/backfill.process.js';
 import { lateFactFlagsProcess } from './discipline/late-fact-flags.process.js';
 import { endPool } from './database/end-pool.js';
 import { migrate } from './database/migrate.js';
+import type { EventStore } from './event-store/event-store.port.js';
+import { KurrentDbEventStore } from './event-store/kurrentdb/kurrentdb-event-store.js';
 import { PostgresEventStore } from './event-store/postgres/postgres-event-store.js';
 import { sealingProjection } from './integrity/sealing.projection.js';
 import { fromPureProjection } from './projection/projection.js';
@@ -22,7 +24,7 @@ import { reportRevisionsProjection } from './reports/report-revisions.projection
 export interface Infrastructure {
   databaseUrl: string;
   pool: pg.Pool;
-  store: PostgresEventStore;
+  store: EventStore;
   projections: ProjectionRunner;
   commands: CommandHandler;
   appraisal: AppraisalService;
@@ -38,7 +40,7 @@ export interface InfrastructureOptions {
 
 /** Connects to `DATABASE_URL` or starts the embedded server, migrates, and builds the components. */
 export async function openInfrastructure(
-  configuration: Pick<Configuration, 'databaseUrl' | 'dataDirectory' | 'embeddedPostgresPort'>,
+  configuration: Pick<Configuration, 'databaseUrl' | 'dataDirectory' | 'embeddedPostgresPort'> & Partial<Pick<Configuration, 'eventStoreUrl'>>,
   options: InfrastructureOptions = {},
 ): Promise<Infrastructure> {
   const log = options.log ?? (() => undefined);
@@ -60,7 +62,8 @@ export async function openInfrastructure(
   }
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
   pool.on('error', (error) => log(`database connection lost: ${error.message}`));
-  const store = new PostgresEventStore(pool);
+  // The log in KurrentDB when EVENTSTORE_URL names one; the read models stay in PostgreSQL either way.
+  const store: EventStore = configuration.eventStoreUrl ? new KurrentDbEventStore(configuration.eventStoreUrl) : new PostgresEventStore(pool);
   const commands = new CommandHandler(store);
   const appraisal = new AppraisalService(store, commands, officialCalendar());
   const projections = new ProjectionRunner(

@@ -220,8 +220,8 @@ export class AppraisalService {
   async recordCommand(recordId: string, command: RecordCommand): Promise<CommandResult> {
     const streamId = `appraisal-${recordId}`;
     // A command handled before returns its first result, before any quota slot is touched again.
-    const earlier = await this.store.readByCommandId(command.metadata.commandId);
-    if (earlier.length > 0) return { streamId: earlier[0].streamId, events: earlier, replayed: true };
+    const earlier = await this.store.readByCommandId(command.metadata.commandId, streamId);
+    if (earlier.length > 0) return { streamId, events: earlier, replayed: true };
     const { state, events } = await loadStream(this.store, recordDecider, streamId);
     if (!state.opened) throw new NotFoundError('appraisal record', recordId);
     const opened = state.opened;

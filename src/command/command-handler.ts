@@ -54,7 +54,7 @@ export class CommandHandler {
   ): Promise<CommandResult> {
     const { commandId } = command.metadata;
     for (let attempt = 1; ; attempt += 1) {
-      const earlier = await this.store.readByCommandId(commandId);
+      const earlier = await this.store.readByCommandId(commandId, streamId);
       if (earlier.length > 0) return { streamId: earlier[0].streamId, events: earlier, replayed: true };
 
       const history = await this.store.readStream(streamId);

@@ -6,6 +6,8 @@ export interface Configuration {
   dataDirectory: string;
   /** Port of the embedded server; absent → any free port. */
   embeddedPostgresPort: number | undefined;
+  /** KurrentDB for the event log (read models stay in PostgreSQL); absent → the PostgreSQL event store. */
+  eventStoreUrl: string | undefined;
   port: number;
   host: string;
 }
@@ -44,9 +46,10 @@ export function loadConfiguration(env: NodeJS.ProcessEnv, workingDirectory: stri
     }
   }
 
-  if (env.EVENTSTORE_URL?.trim()) {
+  const eventStoreUrl = env.EVENTSTORE_URL?.trim() || undefined;
+  if (eventStoreUrl && !/^(kurrentdb|kurrent|kdb|esdb)(\+discover)?:\/\/[^/?#]+/.test(eventStoreUrl)) {
     problems.push(
-      'EVENTSTORE_URL is set, but this version keeps the event log in PostgreSQL only; unset EVENTSTORE_URL',
+      `EVENTSTORE_URL must be a KurrentDB connection string such as kurrentdb://127.0.0.1:2113?tls=false or kurrentdb+discover://node1:2113,node2:2113,node3:2113 (esdb:// also accepted), got "${eventStoreUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')}"`,
     );
   }
 
@@ -56,5 +59,5 @@ export function loadConfiguration(env: NodeJS.ProcessEnv, workingDirectory: stri
   const dataDirectory = path.resolve(workingDirectory, env.DATA_DIR?.trim() || 'data');
 
   if (problems.length > 0) throw new ConfigurationError(problems);
-  return { databaseUrl, dataDirectory, embeddedPostgresPort, port, host };
+  return { databaseUrl, dataDirectory, embeddedPostgresPort, eventStoreUrl, port, host };
 }

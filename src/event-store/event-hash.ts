@@ -50,3 +50,25 @@ export function eventHash(previousHash: string, event: HashedEventContent): stri
 export function chainHash(previousChainHash: string, eventHashHex: string): string {
   return createHash('sha256').update(previousChainHash, 'utf8').update('\n').update(eventHashHex, 'utf8').digest('hex');
 }
+
+/**
+ * Why `events` cannot continue a stream whose head is at `headRevision` with `headHash`: a gap or
+ * overlap in revisions, another stream, or a hash that does not chain. Undefined when they can.
+ */
+export function chainProblem(
+  streamId: string,
+  headRevision: number,
+  headHash: string,
+  events: Pick<RecordedEvent, 'streamId' | 'streamRevision' | 'eventId' | 'type' | 'schemaVersion' | 'data' | 'metadata' | 'recordedAt' | 'hash'>[],
+): string | undefined {
+  let previousHash = headHash;
+  for (const [index, event] of events.entries()) {
+    if (event.streamId !== streamId) return `event ${event.eventId} belongs to ${event.streamId}, not ${streamId}`;
+    if (event.streamRevision !== headRevision + 1 + index) {
+      return `event ${event.eventId} has revision ${event.streamRevision} where ${streamId} needs ${headRevision + 1 + index}`;
+    }
+    if (eventHash(previousHash, event) !== event.hash) return `event ${event.eventId} (${streamId} revision ${event.streamRevision}) does not chain: its hash is not the hash of its content and its predecessor`;
+    previousHash = event.hash;
+  }
+  return undefined;
+}

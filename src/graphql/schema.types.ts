@@ -648,7 +648,7 @@ export interface Participation {
 export interface Health {
     store: string;
     lastGlobalPosition?: Nullable<string>;
-    oldestOpenTransactionSeconds: number;
+    oldestOpenTransactionSeconds?: Nullable<number>;
     projections: ProjectionHealth[];
 }
 

@@ -6,6 +6,7 @@ describe('start-up configuration', () => {
       databaseUrl: undefined,
       dataDirectory: '/srv/appraisal/data',
       embeddedPostgresPort: undefined,
+      eventStoreUrl: undefined,
       port: 3000,
       host: '0.0.0.0',
     });
@@ -31,6 +32,20 @@ describe('start-up configuration', () => {
       'DATABASE_URL must start with postgresql:// or postgres://, got "mysql://"',
       'PORT must be a whole number from 1 to 65535, got "70000"',
       'EMBEDDED_POSTGRES_PORT must be a whole number from 1 to 65535, got "abc"',
+    ]);
+  });
+
+  it('takes EVENTSTORE_URL as a KurrentDB connection string, and names the forms it accepts when it is not one', () => {
+    expect(loadConfiguration({ EVENTSTORE_URL: 'kurrentdb://127.0.0.1:2113?tls=false' }, '/srv').eventStoreUrl).toBe('kurrentdb://127.0.0.1:2113?tls=false');
+    expect(loadConfiguration({ EVENTSTORE_URL: 'esdb+discover://a:2113,b:2113' }, '/srv').eventStoreUrl).toBe('esdb+discover://a:2113,b:2113');
+    let caught: unknown;
+    try {
+      loadConfiguration({ EVENTSTORE_URL: 'http://admin:changeit@es:2113' }, '/srv');
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as ConfigurationError).problems).toEqual([
+      'EVENTSTORE_URL must be a KurrentDB connection string such as kurrentdb://127.0.0.1:2113?tls=false or kurrentdb+discover://node1:2113,node2:2113,node3:2113 (esdb:// also accepted), got "http://admin:***@es:2113"',
     ]);
   });
 

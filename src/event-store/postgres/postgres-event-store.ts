@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { ApplicationError, VersionConflictError } from '../../shared/errors.js';
-import { eventHash, GENESIS_HASH } from '../event-hash.js';
+import { chainProblem, eventHash, GENESIS_HASH } from '../event-hash.js';
 import type { LogPosition, NewEvent, RecordedEvent } from '../event.js';
 import type { AppendResult, EventStore, ExpectedRevision, ReadStreamOptions } from '../event-store.port.js';
 
@@ -103,15 +103,46 @@ export class PostgresEventStore implements EventStore {
       return { ...content, hash: previousHash };
     });
 
+    return this.insert(streamId, headRevision, prepared, () => this.afterLostRace(streamId, expected, ids, events));
+  }
+
+  /**
+   * Appends events recorded in another log exactly as they are (ids, revisions, recorded times,
+   * hashes), for moving a log between stores. Refused unless they continue the stream's head and
+   * their hashes chain from it.
+   */
+  async appendRecorded(streamId: string, events: RecordedEvent[]): Promise<AppendResult> {
+    if (events.length === 0) throw new ApplicationError('EMPTY_APPEND', `nothing to append to stream ${streamId}`);
+    const earlier = await this.findAppended(streamId, events.map((event) => event.eventId));
+    if (earlier) return earlier;
+    const head = await this.db.query<{ stream_revision: string; hash: string }>(
+      'SELECT stream_revision, hash FROM events WHERE stream_id = $1 ORDER BY stream_revision DESC LIMIT 1',
+      [streamId],
+    );
+    const headRevision = head.rows.length ? Number(head.rows[0].stream_revision) : -1;
+    const problem = chainProblem(streamId, headRevision, head.rows.length ? head.rows[0].hash : GENESIS_HASH, events);
+    if (problem) throw new ApplicationError('INTEGRITY.CHAIN_BROKEN', problem, { streamId });
+    return this.insert(streamId, headRevision, events, async () => {
+      throw new VersionConflictError(streamId, String(headRevision), 'a later revision');
+    });
+  }
+
+  private async insert(
+    streamId: string,
+    headRevision: number,
+    prepared: Omit<RecordedEvent, 'globalPosition' | 'position'>[],
+    lostRace: () => Promise<AppendResult>,
+  ): Promise<AppendResult> {
+    const ids = prepared.map((event) => event.eventId);
     let inserted: pg.QueryResult<{ global_position: string; transaction_id: string; event_id: string }>;
     try {
       inserted = await this.db.query(
         `INSERT INTO events (stream_id, stream_revision, event_id, command_id, type, schema_version, data, metadata,
                              recorded_at, effective_at, hash)
-         SELECT $1, revision, event_id, command_id, type, schema_version, data, metadata, $9, effective_at, hash
+         SELECT $1, revision, event_id, command_id, type, schema_version, data, metadata, recorded_at, effective_at, hash
            FROM unnest($2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::int[], $7::jsonb[], $8::jsonb[],
-                       $10::date[], $11::text[])
-                AS appended(revision, event_id, command_id, type, schema_version, data, metadata, effective_at, hash)
+                       $9::timestamptz[], $10::date[], $11::text[])
+                AS appended(revision, event_id, command_id, type, schema_version, data, metadata, recorded_at, effective_at, hash)
           WHERE NOT EXISTS (SELECT 1 FROM events WHERE stream_id = $1 AND stream_revision > $12)
          ON CONFLICT (event_id) DO NOTHING
          RETURNING global_position, transaction_id::text AS transaction_id, event_id`,
@@ -124,7 +155,7 @@ export class PostgresEventStore implements EventStore {
           prepared.map((event) => event.schemaVersion),
           prepared.map((event) => JSON.stringify(event.data)),
           prepared.map((event) => JSON.stringify(event.metadata)),
-          recordedAt,
+          prepared.map((event) => event.recordedAt),
           prepared.map((event) => event.metadata.effectiveAt),
           prepared.map((event) => event.hash),
           headRevision,
@@ -132,11 +163,11 @@ export class PostgresEventStore implements EventStore {
       );
     } catch (error) {
       if (isUniqueViolation(error, 'events_stream_revision_unique')) {
-        return this.afterLostRace(streamId, expected, ids, events);
+        return lostRace();
       }
       throw error;
     }
-    if (inserted.rows.length !== prepared.length) return this.afterLostRace(streamId, expected, ids, events);
+    if (inserted.rows.length !== prepared.length) return lostRace();
 
     const byId = new Map(inserted.rows.map((row) => [row.event_id, row]));
     return {
@@ -207,10 +238,10 @@ export class PostgresEventStore implements EventStore {
     return result.rows.map(toRecordedEvent);
   }
 
-  async readByCommandId(commandId: string): Promise<RecordedEvent[]> {
+  async readByCommandId(commandId: string, streamId: string): Promise<RecordedEvent[]> {
     const result = await this.db.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE command_id = $1 ORDER BY transaction_id, global_position`,
-      [commandId],
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE command_id = $1 AND stream_id = $2 ORDER BY stream_revision`,
+      [commandId, streamId],
     );
     return result.rows.map(toRecordedEvent);
   }
