@@ -116,7 +116,8 @@ export async function startEmbeddedPostgres(options: {
     password: PASSWORD,
     port,
     persistent: true,
-    createPostgresUser: true,
+    // PostgreSQL refuses to run as root: as root the package runs it as a `postgres` user it creates.
+    createPostgresUser: process.getuid?.() === 0,
     onLog: () => undefined,
     onError: (message: unknown) => log(`embedded PostgreSQL: ${String(message).trim()}`),
   });

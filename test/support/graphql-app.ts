@@ -3,6 +3,7 @@ import { createApp } from '../../src/bootstrap.js';
 import type { Actor } from '../../src/event-store/event.js';
 import { openInfrastructure, type Infrastructure } from '../../src/infrastructure.js';
 import { verifyReplay, type ReplayVerification } from '../../src/projection/replay-verify.js';
+import { startKurrentDbTestServer, type KurrentDbTestServer } from './kurrentdb-test-server.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export interface GraphQLResponse {
@@ -46,20 +47,32 @@ export class GraphQLTestApp {
     private readonly infrastructure: Infrastructure,
     private readonly database: TestDatabase,
     private readonly clock: { now: Date },
+    private readonly kurrentDb?: KurrentDbTestServer,
   ) {}
 
+  /**
+   * With TEST_EVENT_STORE=kurrentdb the log lives in a protocol-level KurrentDB test server (the
+   * read models stay in PostgreSQL), so any GraphQL test can run against the KurrentDB adapter.
+   */
   static async start(): Promise<GraphQLTestApp> {
     const database = await createTestDatabase();
-    const infrastructure = await openInfrastructure({ databaseUrl: database.url, dataDirectory: 'unused', embeddedPostgresPort: undefined });
+    const kurrentDb = process.env.TEST_EVENT_STORE === 'kurrentdb' ? await startKurrentDbTestServer() : undefined;
+    const infrastructure = await openInfrastructure({
+      databaseUrl: database.url,
+      dataDirectory: 'unused',
+      embeddedPostgresPort: undefined,
+      eventStoreUrl: kurrentDb?.connectionString,
+    });
     const clock = { now: new Date('2025-01-02T09:00:00+08:00') };
     const app = await createApp(infrastructure, { logger: false, clock: () => clock.now });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
-    return new GraphQLTestApp(app, infrastructure, database, clock);
+    return new GraphQLTestApp(app, infrastructure, database, clock, kurrentDb);
   }
 
   async close(): Promise<void> {
     await this.app.close();
+    await this.kurrentDb?.close();
     await this.database.drop();
   }
 

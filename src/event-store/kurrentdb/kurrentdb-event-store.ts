@@ -237,14 +237,12 @@ export class KurrentDbEventStore implements EventStore {
     });
   }
 
+  /** Polls the end of `$all` until it moves, the time is up or the signal aborts; never rejects. */
   async waitForAppends(timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    const start = await this.lastPosition();
+    const start = await this.lastPosition().catch(() => null);
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline && !signal?.aborted) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(this.pollIntervalMs, Math.max(0, deadline - Date.now())));
-        signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-      });
+      await pause(Math.min(this.pollIntervalMs, Math.max(0, deadline - Date.now())), signal);
       const now = await this.lastPosition().catch(() => start);
       if (now && (!start || comparePositions(now, start) > 0)) return;
     }
@@ -316,6 +314,19 @@ export class KurrentDbEventStore implements EventStore {
       }
     }
   }
+}
+
+/** Resolves after `ms`, or at once when the signal aborts; leaves no listener behind. */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 function describeActual(error: WrongExpectedVersionError): string {
