@@ -51,12 +51,14 @@ export class GraphQLTestApp {
   ) {}
 
   /**
-   * With TEST_EVENT_STORE=kurrentdb the log lives in a protocol-level KurrentDB test server (the
-   * read models stay in PostgreSQL), so any GraphQL test can run against the KurrentDB adapter.
+   * With `eventStore: 'kurrentdb'` (or TEST_EVENT_STORE=kurrentdb) the log lives in a
+   * protocol-level KurrentDB test server (the read models stay in PostgreSQL), so any GraphQL test
+   * can run against the KurrentDB adapter.
    */
-  static async start(): Promise<GraphQLTestApp> {
+  static async start(options: { eventStore?: 'postgresql' | 'kurrentdb' } = {}): Promise<GraphQLTestApp> {
     const database = await createTestDatabase();
-    const kurrentDb = process.env.TEST_EVENT_STORE === 'kurrentdb' ? await startKurrentDbTestServer() : undefined;
+    const eventStore = options.eventStore ?? (process.env.TEST_EVENT_STORE === 'kurrentdb' ? 'kurrentdb' : 'postgresql');
+    const kurrentDb = eventStore === 'kurrentdb' ? await startKurrentDbTestServer() : undefined;
     const infrastructure = await openInfrastructure({
       databaseUrl: database.url,
       dataDirectory: 'unused',
