@@ -30,8 +30,15 @@ async function graphql(query: string, variables?: Record<string, unknown>) {
   return { status: response.statusCode, body: response.json(), text: response.body };
 }
 
+/** Catches every projection up with the background loops paused: an open background batch would hide the latest appends. */
 async function waitForProjections(): Promise<void> {
-  for (const name of infrastructure.projections.names) await infrastructure.projections.catchUp(name);
+  const { projections } = infrastructure;
+  await projections.stop();
+  try {
+    for (const name of projections.names) await projections.catchUp(name);
+  } finally {
+    projections.start();
+  }
 }
 
 describe('GraphQL over HTTP (Nest on Fastify, mercurius)', () => {
