@@ -1,5 +1,5 @@
 import { Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown, Inject } from '@nestjs/common';
-import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import 'mercurius';
 import { GraphQLModule } from '@nestjs/graphql';
@@ -7,6 +7,12 @@ import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
 import { AppraisalQueries } from './application/appraisal-queries.js';
 import { AppraisalService } from './application/appraisal-service.js';
 import { GradeViewQueries } from './application/grade-view-queries.js';
+import { AccessControl } from './auth/access-control.js';
+import { AccessDenialLog } from './auth/access-denial-log.js';
+import { AccessGuard, AUTHENTICATION } from './auth/access.guard.js';
+import { acceptSubscriptionConnection } from './auth/subscription-connection.js';
+import type { EdgeSecurity } from './auth/edge-security.js';
+import { AccessDenialResolver } from './graphql/access-denial.resolver.js';
 import { ApplicationErrorFilter } from './graphql/application-error.filter.js';
 import { AppraisalRecordResolver } from './graphql/appraisal-record.resolver.js';
 import { ConsequencesResolver } from './graphql/consequences.resolver.js';
@@ -18,6 +24,9 @@ import { CycleResolver } from './graphql/cycle.resolver.js';
 import { DisciplineResolver } from './graphql/discipline.resolver.js';
 import { createErrorFormatter } from './graphql/error-formatter.js';
 import { EventLogResolver } from './graphql/event-log.resolver.js';
+import { graphqlHardeningOptions } from './graphql/hardening/graphql-hardening.js';
+import { HARDENING_DEFAULTS, type HardeningConfiguration } from './graphql/hardening/hardening.config.js';
+import { DigestResolver } from './graphql/digest.resolver.js';
 import { publishGradeChanges } from './graphql/grade-changes.js';
 import { GradeChangesResolver } from './graphql/grade-changes.resolver.js';
 import { gradeViewLoaders } from './graphql/grade-view.loaders.js';
@@ -56,7 +65,7 @@ class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationSh
 
 @Module({})
 export class AppModule {
-  static forRoot(infrastructure: Infrastructure, clock: Clock): DynamicModule {
+  static forRoot(infrastructure: Infrastructure, clock: Clock, hardening: HardeningConfiguration = HARDENING_DEFAULTS, security: EdgeSecurity): DynamicModule {
     const grades = new GradeViewQueries(infrastructure.pool);
     return {
       module: AppModule,
@@ -72,10 +81,13 @@ export class AppModule {
             ruleSet: (id, version) => infrastructure.appraisal.ruleSet(id, version),
           }),
           graphiql: false,
-          subscription: true,
+          // A socket opens only with a valid token in connection_init (`{ Authorization: 'Bearer …' }`).
+          subscription: { onConnect: ({ payload }) => acceptSubscriptionConnection(security.authentication, payload) },
           errorFormatter: createErrorFormatter((reference, error) =>
             logger.error(`internal error ${reference}`, error instanceof Error ? error.stack : String(error)),
           ) as unknown as MercuriusDriverConfig['errorFormatter'],
+          // Depth, complexity and (when off) introspection, checked before anything executes.
+          ...graphqlHardeningOptions(hardening),
         }),
       ],
       providers: [
@@ -89,9 +101,16 @@ export class AppModule {
         { provide: ReportFilingService, useValue: infrastructure.reports },
         { provide: CLOCK, useValue: clock },
         { provide: APP_FILTER, useClass: ApplicationErrorFilter },
+        // Every root field passes the access policy (src/auth/policy.ts) before its resolver runs.
+        { provide: AUTHENTICATION, useValue: security.authentication },
+        { provide: AccessControl, useValue: security.access },
+        { provide: AccessDenialLog, useValue: security.denials },
+        { provide: APP_GUARD, useClass: AccessGuard },
+        AccessDenialResolver,
         InfrastructureLifecycle,
         CommandEdge,
         EventLogResolver,
+        DigestResolver,
         RuleSetResolver,
         OrganizationResolver,
         PersonResolver,

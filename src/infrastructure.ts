@@ -14,6 +14,7 @@ import { migrate } from './database/migrate.js';
 import type { EventStore } from './event-store/event-store.port.js';
 import { KurrentDbEventStore } from './event-store/kurrentdb/kurrentdb-event-store.js';
 import { PostgresEventStore } from './event-store/postgres/postgres-event-store.js';
+import type { DigestKeyring } from './integrity/digest-keys.js';
 import { sealingProjection } from './integrity/sealing.projection.js';
 import { fromPureProjection } from './projection/projection.js';
 import { ProjectionRunner } from './projection/projection-runner.js';
@@ -30,6 +31,8 @@ export interface Infrastructure {
   appraisal: AppraisalService;
   reports: ReportFilingService;
   queries: AppraisalQueries;
+  /** Keys of the signed log digests (configuration `digestKeys`); absent: none configured. */
+  digestKeys?: DigestKeyring;
   close(): Promise<void>;
 }
 
@@ -40,7 +43,7 @@ export interface InfrastructureOptions {
 
 /** Connects to `DATABASE_URL` or starts the embedded server, migrates, and builds the components. */
 export async function openInfrastructure(
-  configuration: Pick<Configuration, 'databaseUrl' | 'dataDirectory' | 'embeddedPostgresPort'> & Partial<Pick<Configuration, 'eventStoreUrl'>>,
+  configuration: Pick<Configuration, 'databaseUrl' | 'dataDirectory' | 'embeddedPostgresPort'> & Partial<Pick<Configuration, 'eventStoreUrl' | 'digestKeys'>>,
   options: InfrastructureOptions = {},
 ): Promise<Infrastructure> {
   const log = options.log ?? (() => undefined);
@@ -62,6 +65,10 @@ export async function openInfrastructure(
   }
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
   pool.on('error', (error) => log(`database connection lost: ${error.message}`));
+  // pg-pool listens for errors only on idle clients. A client checked out but between queries
+  // (a projection batch's transaction while it reads the log) that loses its connection would
+  // emit an unhandled 'error' and end the process; its holder learns of it at its next query.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   // The log in KurrentDB when EVENTSTORE_URL names one; the read models stay in PostgreSQL either way.
   const store: EventStore = configuration.eventStoreUrl ? new KurrentDbEventStore(configuration.eventStoreUrl) : new PostgresEventStore(pool);
   const commands = new CommandHandler(store);
@@ -81,6 +88,7 @@ export async function openInfrastructure(
     appraisal,
     reports: new ReportFilingService(store, commands),
     queries: new AppraisalQueries(store, (id, version) => appraisal.ruleSet(id, version)),
+    digestKeys: configuration.digestKeys,
     async close() {
       await projections.stop();
       await store.close();

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { openAuthentication } from './auth/authentication.js';
 import { createApp } from './bootstrap.js';
 import { ConfigurationError, loadConfiguration } from './config/configuration.js';
 import { openInfrastructure } from './infrastructure.js';
@@ -8,8 +9,11 @@ const logger = new Logger('Service');
 
 async function main(): Promise<void> {
   const configuration = loadConfiguration(process.env, process.cwd());
+  const authentication = openAuthentication(configuration.authentication, (message) => logger.warn(message));
+  if (authentication.mode === 'development') logger.warn(authentication.description);
+  else logger.log(authentication.description);
   const infrastructure = await openInfrastructure(configuration, { log: (message) => logger.log(message) });
-  const app = await createApp(infrastructure);
+  const app = await createApp(infrastructure, { hardening: configuration.hardening, authentication });
   await app.listen(configuration.port, configuration.host);
   logger.log(`GraphQL on http://localhost:${configuration.port}/graphql (event store: ${infrastructure.store.kind})`);
 }

@@ -5,15 +5,29 @@ import { startEmbeddedPostgres } from '../database/embedded-postgres.js';
 import { openInfrastructure } from '../infrastructure.js';
 import { verifyIntegrity } from '../integrity/verify-integrity.js';
 import { SEALING_PROJECTION } from '../integrity/sealing.projection.js';
+import { DigestSigningKeyMissingError } from '../integrity/digest.js';
+import { runDigestCommand, runDigestKeyCommand, runVerifyDigestCommand, type CommandOutput } from './digest-command.js';
+import { runTokenCommand } from './token-command.js';
 
 const USAGE = `usage:
   npm run migrate                 apply the SQL migrations in migrations/
   npm run rebuild -- <name|all>   empty a projection's tables and replay the log into them
   npm run verify                  check every event's hash chain and the seal
+  npm run verify -- --digest FILE check a signed digest and that the log is unchanged up to it
+  npm run digest [-- --out FILE --seal-position N]
+                                  sign a digest of the log (DIGEST_SIGNING_KEY) and print it as JSON
+  npm run -s digest-key           print a new Ed25519 key pair in PEM for DIGEST_SIGNING_KEY
+  npm run -s token -- --sub ID --roles ROLE[,ROLE] --org ORG [--days N]
+                                  print a development token (only without AUTH_JWKS_URL / AUTH_PUBLIC_KEY)
 
 The database is DATABASE_URL, or the embedded server under DATA_DIR (default ./data).`;
 
 const log = (message: string) => console.error(message);
+
+const output: CommandOutput = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => console.error(text),
+};
 
 function progress(label: string): (count: number) => void {
   return (count) => process.stderr.write(`\r${label}: ${count} events`);
@@ -21,7 +35,9 @@ function progress(label: string): (count: number) => void {
 
 async function run(args: string[]): Promise<number> {
   const [command, ...rest] = args;
+  if (command === 'digest-key') return runDigestKeyCommand(output);
   const configuration = loadConfiguration(process.env, process.cwd());
+  if (command === 'token') return runTokenCommand(rest, configuration.authentication, output);
 
   if (command === 'migrate') {
     const embedded = configuration.databaseUrl
@@ -36,9 +52,25 @@ async function run(args: string[]): Promise<number> {
     }
   }
 
-  if (command === 'rebuild' || command === 'verify') {
+  if (command === 'digest' && !configuration.digestKeys?.signing) {
+    console.error(new DigestSigningKeyMissingError().message);
+    return 1;
+  }
+  const digestFile = command === 'verify' && rest[0] === '--digest' && rest.length === 2 ? rest[1] : undefined;
+  if (command === 'verify' && rest.length > 0 && !digestFile) {
+    console.error(USAGE);
+    return 1;
+  }
+
+  if (command === 'rebuild' || command === 'verify' || command === 'digest') {
     const infrastructure = await openInfrastructure(configuration, { log });
     try {
+      if (command === 'digest') return await runDigestCommand(rest, { infrastructure, io: output });
+      if (digestFile) {
+        const code = await runVerifyDigestCommand(digestFile, { infrastructure, io: output, onProgress: progress('verified') });
+        process.stderr.write('\n');
+        return code;
+      }
       if (command === 'verify') {
         await infrastructure.projections.catchUp(SEALING_PROJECTION);
         const report = await verifyIntegrity(infrastructure.store, infrastructure.pool, { onProgress: progress('verified') });

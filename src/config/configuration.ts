@@ -1,4 +1,7 @@
 import path from 'node:path';
+import { loadAuthConfiguration, type AuthConfiguration } from '../auth/auth-configuration.js';
+import { loadDigestKeys, type DigestKeyring } from '../integrity/digest-keys.js';
+import { loadHardeningConfiguration, type HardeningConfiguration } from '../graphql/hardening/hardening.config.js';
 
 export interface Configuration {
   /** PostgreSQL for the event log and read models; absent → an embedded server under `dataDirectory`. */
@@ -10,6 +13,16 @@ export interface Configuration {
   eventStoreUrl: string | undefined;
   port: number;
   host: string;
+  /**
+   * Keys of the signed log digests: `DIGEST_SIGNING_KEY` (the Ed25519 private key new digests are
+   * signed with) and `DIGEST_VERIFY_KEYS` (older public keys, kept after a rotation); absent when
+   * neither is set.
+   */
+  digestKeys: DigestKeyring | undefined;
+  /** GraphQL depth and complexity limits, body limit, introspection, rate limit (`GRAPHQL_*`, `RATE_LIMIT_PER_MINUTE`). */
+  hardening: HardeningConfiguration;
+  /** How bearer tokens are verified (`AUTH_JWKS_URL` or `AUTH_PUBLIC_KEY`, `AUTH_ISSUER`, `AUTH_AUDIENCE`; neither key: development mode). */
+  authentication: AuthConfiguration;
 }
 
 export class ConfigurationError extends Error {
@@ -57,7 +70,10 @@ export function loadConfiguration(env: NodeJS.ProcessEnv, workingDirectory: stri
   const embeddedPostgresPort = parsePort('EMBEDDED_POSTGRES_PORT', env.EMBEDDED_POSTGRES_PORT, problems);
   const host = env.HOST?.trim() || '0.0.0.0';
   const dataDirectory = path.resolve(workingDirectory, env.DATA_DIR?.trim() || 'data');
+  const digestKeys = loadDigestKeys(env, workingDirectory, problems);
+  const hardening = loadHardeningConfiguration(env, problems);
+  const authentication = loadAuthConfiguration(env, workingDirectory, dataDirectory, problems);
 
   if (problems.length > 0) throw new ConfigurationError(problems);
-  return { databaseUrl, dataDirectory, embeddedPostgresPort, eventStoreUrl, port, host };
+  return { databaseUrl, dataDirectory, embeddedPostgresPort, eventStoreUrl, port, host, digestKeys, hardening, authentication: authentication! };
 }

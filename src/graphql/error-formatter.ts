@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { ApplicationError } from '../shared/errors.js';
+import { QUERY_REFUSAL_CODES } from './hardening/query-limits.js';
 
 export interface FormattedError {
   message: string;
@@ -11,6 +12,8 @@ export interface FormattedError {
 
 /** Pre-execution failures: syntax, unknown fields, variables that do not fit their types. */
 const REQUEST_INVALID = 'GRAPHQL_VALIDATION_FAILED';
+/** Requests refused before execution, answered with HTTP 400: malformed, too deep, too complex, introspection off. */
+const REFUSED_BEFORE_EXECUTION: ReadonlySet<string> = new Set([REQUEST_INVALID, ...QUERY_REFUSAL_CODES]);
 
 function flatten(errors: readonly GraphQLError[]): GraphQLError[] {
   return errors.flatMap((error) => {
@@ -46,7 +49,7 @@ export function formatError(error: GraphQLError, log: (reference: string, error:
 export function createErrorFormatter(log: (reference: string, error: unknown) => void) {
   return (execution: ExecutionResult & { errors: readonly GraphQLError[] }) => {
     const errors = flatten(execution.errors).map((error) => formatError(error, log));
-    const requestInvalid = !execution.data && errors.every((error) => error.extensions.code === REQUEST_INVALID);
+    const requestInvalid = !execution.data && errors.every((error) => REFUSED_BEFORE_EXECUTION.has(error.extensions.code));
     return {
       statusCode: requestInvalid ? 400 : 200,
       response: { data: execution.data ?? null, errors },

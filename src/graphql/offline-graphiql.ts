@@ -51,22 +51,20 @@ function resolveAssets(): Map<string, Asset> {
   return assets;
 }
 
-/** The example actor prefilled in GraphiQL's headers pane (mutations need all three headers). */
+/** The headers prefilled in GraphiQL's headers pane: every operation but `health` needs a bearer token. */
 export const EXAMPLE_ACTOR_HEADERS = {
-  'x-actor-id': 'hr-1',
-  'x-actor-role': 'HR',
-  'x-actor-organization': 'bureau',
+  Authorization: 'Bearer <paste a token from npm run token>',
 } as const;
 
 /** The default query: read-only operations for reviewers (审核人员) and inspectors (纪检监察人员). */
 export const DEFAULT_QUERY = `# 公务员考核记录服务 · GraphiQL（离线版：页面与资源全部由本服务提供，不访问外网）
 # Appraisal records service · GraphiQL (offline: the page and its assets come from this service, no internet needed)
 #
-# 点击运行按钮 ▶ 并选择要执行的操作；下列查询只读，不需要请求头。
-# Press the run button ▶ and pick an operation; the queries below only read and need no headers.
-#
-# 变更（mutation）须在下方 Headers 面板中写明操作者：x-actor-id、x-actor-role、x-actor-organization。
-# Mutations name their actor in the Headers pane below: x-actor-id, x-actor-role, x-actor-organization.
+# 点击运行按钮 ▶ 并选择要执行的操作。除 health 外，每个操作都须在下方 Headers 面板中携带令牌：
+# Authorization: Bearer <令牌>。开发环境的令牌由 npm run -s token -- --sub hr-1 --roles HR --org bureau 生成。
+# Press the run button ▶ and pick an operation. Every operation but health needs a token in the Headers pane
+# below: Authorization: Bearer <token>. In development, npm run -s token -- --sub hr-1 --roles HR --org bureau makes one;
+# the token's roles decide what it may run (the discipline and log queries below need DISCIPLINE_INSPECTION or AUDITOR).
 #
 # 记录编号 recordId 的格式为 <机关 organizationId>.<人员 personId>.<考核期 period>，请换成实际记录，例如 bureau.p1.2025。
 # A recordId is <organizationId>.<personId>.<period>: replace the example with a real one, e.g. bureau.p1.2025.

@@ -9,6 +9,7 @@
 /* eslint-disable */
 
 // Generated from schema/*.graphql by scripts/generate-graphql-types.mjs. Do not edit.
+export type AccessDenialReason = "ROLE_NOT_HELD" | "ROLE_NOT_ALLOWED" | "OUTSIDE_SCOPE" | "NOT_OWN_RECORD" | "NO_ACCESS_RULE";
 export type RaterRole = "SUPERIOR" | "PEER" | "SUBORDINATE" | "COLLEAGUE" | "UNIT_HEAD";
 export type AdjustmentKind = "BONUS" | "DEDUCTION";
 export type Ruling = "UPHELD" | "REVISED";
@@ -25,6 +26,7 @@ export type PeriodKind = "QUARTERLY" | "MONTHLY" | "ANNUAL";
 export type SubjectRole = "SECTION_HEAD" | "STAFF";
 export type ParticipationOutcome = "GRADED" | "COMMENT_ONLY" | "NOT_PARTICIPATING";
 export type CycleStatus = "NONE" | "OPEN" | "CLOSED";
+export type DigestProblem = "MALFORMED_DIGEST" | "UNKNOWN_KEY_ID" | "BAD_SIGNATURE" | "LOG_SHORTER" | "CHAIN_HASH_DIFFERS" | "LOG_ALTERED";
 export type MeasureCode = "GOVERNMENT_WARNING" | "GOVERNMENT_DEMERIT" | "GOVERNMENT_MAJOR_DEMERIT" | "GOVERNMENT_DEMOTION" | "GOVERNMENT_REMOVAL" | "GOVERNMENT_DISMISSAL" | "PARTY_WARNING" | "PARTY_SERIOUS_WARNING" | "PARTY_POST_REMOVAL" | "PARTY_PROBATION" | "PARTY_EXPULSION" | "ADMONITION" | "ORGANIZATIONAL_ADJUSTMENT" | "ORGANIZATIONAL_RESIGNATION" | "ORGANIZATIONAL_REMOVAL" | "ORGANIZATIONAL_DEMOTION" | "EFFICIENCY_WARNING";
 export type CaseOutcome = "NO_PENALTY" | "EXEMPTED" | "WARNING" | "HEAVIER";
 export type GradeChangeKind = "NEW" | "REVISED" | "BACKFILLED" | "FLAGGED";
@@ -211,6 +213,17 @@ export interface OpenCycleInput {
     personIds: string[];
 }
 
+export interface LogDigestInput {
+    format: string;
+    sealPosition: string;
+    globalPosition: string;
+    eventId: string;
+    chainHash: string;
+    signedAt: string;
+    keyId: string;
+    signature: string;
+}
+
 export interface RecordDisciplinaryMeasureInput {
     commandId?: Nullable<string>;
     personId: string;
@@ -394,6 +407,7 @@ export interface DetermineUnitResultInput {
 }
 
 export interface IQuery {
+    accessDenials(organizationId?: Nullable<string>, after?: Nullable<string>, first?: Nullable<number>): AccessDenialConnection | Promise<AccessDenialConnection>;
     appraisalRecord(recordId: string): AppraisalRecord | Promise<AppraisalRecord>;
     recordHistory(recordId: string, after?: Nullable<string>, first?: Nullable<number>): EventConnection | Promise<EventConnection>;
     recordAsOf(recordId: string, at: AsOfInput): AppraisalRecord | Promise<AppraisalRecord>;
@@ -402,6 +416,8 @@ export interface IQuery {
     grades(organizationId: string, period: string, after?: Nullable<string>, first?: Nullable<number>): GradeViewConnection | Promise<GradeViewConnection>;
     gradeConsequences(personId: string): GradeConsequence[] | Promise<GradeConsequence[]>;
     cycle(organizationId: string, period: string): Cycle | Promise<Cycle>;
+    logDigest(sealPosition?: Nullable<string>): LogDigest | Promise<LogDigest>;
+    verifyDigest(digest: LogDigestInput): DigestVerification | Promise<DigestVerification>;
     health(): Health | Promise<Health>;
     events(streamId: string, after?: Nullable<string>, first?: Nullable<number>): EventConnection | Promise<EventConnection>;
     verifyIntegrity(): IntegrityReport | Promise<IntegrityReport>;
@@ -414,6 +430,29 @@ export interface IQuery {
     presetRuleSets(): RuleSetSummary[] | Promise<RuleSetSummary[]>;
     ruleSet(id: string, version: number): JSON | Promise<JSON>;
     unitAssessment(assessmentId: string): UnitAssessment | Promise<UnitAssessment>;
+}
+
+export interface AccessDenial {
+    position: string;
+    deniedAt: string;
+    actorId: string;
+    actorRole: string;
+    actorOrganizationId: string;
+    operation: string;
+    target?: Nullable<string>;
+    targetOrganizationIds: string[];
+    reason: AccessDenialReason;
+    message: string;
+}
+
+export interface AccessDenialEdge {
+    cursor: string;
+    node: AccessDenial;
+}
+
+export interface AccessDenialConnection {
+    edges: AccessDenialEdge[];
+    pageInfo: PageInfo;
 }
 
 export interface IMutation {
@@ -643,6 +682,28 @@ export interface Participation {
     reason: string;
     appraisedBy?: Nullable<string>;
     fixedGrade?: Nullable<string>;
+}
+
+export interface LogDigest {
+    format: string;
+    sealPosition: string;
+    globalPosition: string;
+    eventId: string;
+    chainHash: string;
+    signedAt: string;
+    keyId: string;
+    signature: string;
+}
+
+export interface DigestVerification {
+    ok: boolean;
+    problem?: Nullable<DigestProblem>;
+    reason?: Nullable<string>;
+    keyId?: Nullable<string>;
+    sealPosition?: Nullable<string>;
+    globalPosition?: Nullable<string>;
+    checkedEvents: number;
+    firstBadPosition?: Nullable<string>;
 }
 
 export interface Health {

@@ -30,6 +30,15 @@ export const sealRepository = {
     return result.rows[0] ? toLink(result.rows[0]) : undefined;
   },
 
+  /** The link at one seal position, if the seal reaches it. */
+  async at(db: Queryable, sealPosition: bigint): Promise<SealLink | undefined> {
+    const result = await db.query<SealRow>(
+      'SELECT seal_position, global_position, event_id, event_hash, chain_hash FROM event_seal WHERE seal_position = $1',
+      [sealPosition.toString()],
+    );
+    return result.rows[0] ? toLink(result.rows[0]) : undefined;
+  },
+
   async readAfter(db: Queryable, afterSealPosition: bigint, maxCount: number): Promise<SealLink[]> {
     const result = await db.query<SealRow>(
       `SELECT seal_position, global_position, event_id, event_hash, chain_hash FROM event_seal

@@ -272,23 +272,25 @@ describe('the year filed with the regulator: six reports, reissued when a late p
     await service.mutate('fileReport', { organizationId: 'bureau', period: '2025Q1', kind: 'QUARTERLY_FILING' }, HR);
     for (const kind of REPORT_KINDS) await service.mutate('fileReport', { organizationId: 'bureau', period: YEAR, kind }, HR);
 
-    // 区统计局 below 市统计局, and 市税务局 beside it, each with one person in a Q1 cycle.
-    for (const [organizationId, name, parentId, personId] of [
-      ['district', '区统计局', 'bureau', 'd1'],
-      ['tax', '市税务局', undefined, 't1'],
+    // 区统计局 below 市统计局, and 市税务局 beside it, each with one person in a Q1 cycle: the bureau's
+    // HR works in its own subtree, the tax bureau's HR in the tax bureau.
+    const TAX_HR = { id: 'hr-tax', role: 'HR', organizationId: 'tax' };
+    for (const [organizationId, name, parentId, personId, hr] of [
+      ['district', '区统计局', 'bureau', 'd1', HR],
+      ['tax', '市税务局', undefined, 't1', TAX_HR],
     ] as const) {
-      await service.mutate('registerOrganization', { organizationId, name, kind: 'ORGAN', ...(parentId ? { parentId } : {}) }, HR);
-      await service.mutate('adoptRuleSet', { organizationId, year: 2025, ruleSetId: 'national-current', ruleSetVersion: 1 }, HR);
+      await service.mutate('registerOrganization', { organizationId, name, kind: 'ORGAN', ...(parentId ? { parentId } : {}) }, hr);
+      await service.mutate('adoptRuleSet', { organizationId, year: 2025, ruleSetId: 'national-current', ruleSetVersion: 1 }, hr);
       await service.mutate(
         'registerPerson',
         { personId, name: `${name}科员`, category: 'CIVIL_SERVANT', organizationId, position: '科员', rank: '二级科员', isSectionHead: false, inPostSince: '2020-09-01' },
-        HR,
+        hr,
       );
-      await service.mutate('openCycle', { organizationId, period: '2025Q1', personIds: [personId] }, HR);
-      await service.mutate('fileReport', { organizationId, period: '2025Q1', kind: 'ROSTER' }, HR);
+      await service.mutate('openCycle', { organizationId, period: '2025Q1', personIds: [personId] }, hr);
+      await service.mutate('fileReport', { organizationId, period: '2025Q1', kind: 'ROSTER' }, hr);
     }
 
-    const refused = await service.refusal('fileReport', { organizationId: 'tax', period: '2025Q2', kind: 'ROSTER' }, HR);
+    const refused = await service.refusal('fileReport', { organizationId: 'tax', period: '2025Q2', kind: 'ROSTER' }, TAX_HR);
     expect(refused).toMatchObject({ message: '考核结果花名册: organization tax has no appraisal cycle for 2025Q2', extensions: { code: 'REPORT.NO_CYCLE' } });
 
     await service.catchUp('organization_tree');

@@ -3,8 +3,9 @@ import pg from 'pg';
 import { createApp } from '../../src/bootstrap.js';
 import type { Actor } from '../../src/event-store/event.js';
 import { openInfrastructure, type Infrastructure } from '../../src/infrastructure.js';
-import { COMMITTEE, HR, LEADER } from '../support/appraisal-unit.js';
+import { COMMITTEE, HR, INSPECTOR, LEADER } from '../support/appraisal-unit.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { EVERYTHING_READER, TestTokens } from '../support/test-tokens.js';
 
 /**
  * `grades(organizationId, period)` pages grade_view rows; each row's rule set, outcome label, flags
@@ -53,15 +54,16 @@ const TRACE_QUERY = `query Trace($recordId: String!) {
 let database: TestDatabase;
 let infrastructure: Infrastructure;
 let app: NestFastifyApplication;
+const tokens = new TestTokens();
 const clock = { now: new Date('2025-03-03T09:00:00+08:00') };
 
 function today(day: string): void {
   clock.now = new Date(`${day}T09:00:00+08:00`);
 }
 
-async function request(query: string, variables: Record<string, unknown> = {}, actor?: Actor) {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (actor) Object.assign(headers, { 'x-actor-id': actor.id, 'x-actor-role': actor.role, 'x-actor-organization': actor.organizationId });
+/** As the actor; queries as an auditor scoped to every organization. */
+async function request(query: string, variables: Record<string, unknown> = {}, actor: Actor = EVERYTHING_READER) {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...(await tokens.headers(actor)) };
   const response = await app.getHttpAdapter().getInstance().inject({ method: 'POST', url: '/graphql', headers, payload: JSON.stringify({ query, variables }) });
   return response.json() as { data?: Record<string, any>; errors?: { message: string; extensions: Record<string, any> }[] };
 }
@@ -108,7 +110,7 @@ async function statementsOf<T>(run: () => Promise<T>): Promise<{ result: T; stat
 beforeAll(async () => {
   database = await createTestDatabase();
   infrastructure = await openInfrastructure({ databaseUrl: database.url, dataDirectory: 'unused', embeddedPostgresPort: undefined });
-  app = await createApp(infrastructure, { logger: false, clock: () => clock.now });
+  app = await createApp(infrastructure, { logger: false, clock: () => clock.now, authentication: tokens.authentication });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
 
@@ -132,7 +134,7 @@ beforeAll(async () => {
   today('2026-01-06');
   await forEachPerson(async (personId) => {
     const grade = personId === FLAGGED ? 'EXCELLENT' : 'COMPETENT';
-    await mutate('proposeGrade', { recordId: recordId(personId), grade, reason: '全年工作' }, HR);
+    await mutate('proposeGrade', { recordId: recordId(personId), grade, reason: '全年工作' }, LEADER);
     await mutate('reviewProposal', { recordId: recordId(personId), agrees: true, reason: '同意' }, LEADER);
     await mutate('determineGrade', { recordId: recordId(personId) }, COMMITTEE);
   });
@@ -146,7 +148,7 @@ beforeAll(async () => {
   await mutate(
     'recordDisciplinaryMeasure',
     { personId: FLAGGED, measureId: 'admonition-2025-8', measure: 'ADMONITION', decisionDate: '2025-12-28', effectiveDate: '2025-12-28', authority: '派驻纪检监察组', documentNumber: '诫勉〔2025〕8号' },
-    HR,
+    INSPECTOR,
   );
 
   // From here on only the catch-up below and the requests under test touch the database: with no

@@ -1,4 +1,4 @@
-import { COMMITTEE, HR, LEADER, PEOPLE, recordId, registerUnit } from '../support/appraisal-unit.js';
+import { COMMITTEE, HR, INSPECTOR, LEADER, PEOPLE, recordId, registerUnit } from '../support/appraisal-unit.js';
 import { GraphQLTestApp } from '../support/graphql-app.js';
 
 let service: GraphQLTestApp;
@@ -26,7 +26,7 @@ describe('DOMAIN §9 scenario 7: a late-recorded sanction flags a final grade, o
     service.today('2025-12-01');
     await service.mutate('openCycle', { organizationId: 'bureau', period: '2025', personIds: PEOPLE }, HR);
     service.today('2026-01-06');
-    await service.mutate('proposeGrade', { recordId: excellent, grade: 'EXCELLENT', reason: '全年表现突出' }, HR);
+    await service.mutate('proposeGrade', { recordId: excellent, grade: 'EXCELLENT', reason: '全年表现突出' }, LEADER);
     await service.mutate('reviewProposal', { recordId: excellent, agrees: true, reason: '' }, LEADER);
     await service.mutate('determineGrade', { recordId: excellent }, COMMITTEE);
     service.today('2026-01-09');
@@ -40,7 +40,7 @@ describe('DOMAIN §9 scenario 7: a late-recorded sanction flags a final grade, o
     await service.mutate(
       'recordDisciplinaryMeasure',
       { personId: 'p1', measureId: 'admonition-2025-8', measure: 'ADMONITION', decisionDate: '2025-12-28', effectiveDate: '2025-12-28', authority: '派驻纪检监察组', documentNumber: '诫勉〔2025〕8号' },
-      HR,
+      INSPECTOR,
     );
     await service.catchUp('late_fact_flags');
 

@@ -5,19 +5,23 @@ import { createApp } from '../../src/bootstrap.js';
 import { openInfrastructure, type Infrastructure } from '../../src/infrastructure.js';
 import { loadPresetRuleSets } from '../../src/rule-set/presets.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { TestTokens, type TokenSubject } from '../support/test-tokens.js';
 
 let database: TestDatabase;
 let infrastructure: Infrastructure;
 let app: NestFastifyApplication;
 let url: string;
+const tokens = new TestTokens();
 
 const HR = { id: 'hr-1', role: 'HR', organizationId: 'bureau' };
+/** The other system following the bureau's grades (e.g. 绩效工资): an auditor's read-only token for the bureau. */
+const SUBSCRIBER = { id: 'payroll-system', role: 'AUDITOR', organizationId: 'bureau' };
 const meta = (commandId: string, date: string) => ({ commandId, actor: HR, now: `${date}T02:00:00.000Z` });
 
 beforeAll(async () => {
   database = await createTestDatabase();
   infrastructure = await openInfrastructure({ databaseUrl: database.url, dataDirectory: 'unused', embeddedPostgresPort: undefined });
-  app = await createApp(infrastructure, { logger: false });
+  app = await createApp(infrastructure, { logger: false, authentication: tokens.authentication });
   await app.listen(0, '127.0.0.1');
   url = `ws://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/graphql`;
   const { appraisal } = infrastructure;
@@ -40,10 +44,11 @@ afterAll(async () => {
 });
 
 /**
- * A graphql-transport-ws client of `gradeChanged(organizationId)`: `until(predicate)` resolves with
- * the first change that matches; `received` lists every change delivered so far.
+ * A graphql-transport-ws client of `gradeChanged(organizationId)` whose connection_init carries the
+ * subscriber's token: `until(predicate)` resolves with the first change that matches; `received`
+ * lists every change delivered so far.
  */
-function gradeChanges(organizationId: string) {
+function gradeChanges(organizationId: string, subscriber: TokenSubject = SUBSCRIBER) {
   const socket = new WebSocket(url, 'graphql-transport-ws');
   const received: Record<string, unknown>[] = [];
   const waiters: { predicate: (change: Record<string, unknown>) => boolean; resolve: (change: Record<string, unknown>) => void }[] = [];
@@ -51,7 +56,7 @@ function gradeChanges(organizationId: string) {
   const failure = new Promise<never>((_, reject) => (failed = reject));
   failure.catch(() => undefined);
   const ready = new Promise<void>((resolve) => {
-    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
+    socket.on('open', async () => socket.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${await tokens.token(subscriber)}` } })));
     socket.on('error', (error) => failed!(error));
     socket.on('message', (raw) => {
       const message = JSON.parse(String(raw));
@@ -83,6 +88,49 @@ function gradeChanges(organizationId: string) {
 }
 
 describe('gradeChanged subscription', () => {
+  /** What the server says to a socket that sends this connection_init payload, then subscribes: every message until it closes or 1 s passes. */
+  async function conversation(payload: Record<string, unknown> | undefined, organizationId: string): Promise<{ messages: { type: string; payload?: any }[]; closed: boolean }> {
+    const socket = new WebSocket(url, 'graphql-transport-ws');
+    const messages: { type: string; payload?: any }[] = [];
+    let closed = false;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 1000);
+      socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', ...(payload ? { payload } : {}) })));
+      socket.on('close', () => {
+        closed = true;
+        clearTimeout(timer);
+        resolve();
+      });
+      socket.on('message', (raw) => {
+        const message = JSON.parse(String(raw));
+        messages.push(message);
+        if (message.type === 'connection_ack') {
+          socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: `subscription { gradeChanged(organizationId: "${organizationId}") { recordId } }` } }));
+        }
+      });
+    });
+    socket.close();
+    return { messages, closed };
+  }
+
+  it('refuses a socket whose connection_init carries no valid token: no acknowledgement, the socket closes', async () => {
+    for (const payload of [undefined, {}, { Authorization: 'Bearer not.a.token' }]) {
+      const { messages, closed } = await conversation(payload, 'bureau');
+      expect(messages.map((message) => message.type)).not.toContain('connection_ack');
+      expect(closed).toBe(true);
+    }
+  });
+
+  it('refuses a subscription outside the token\'s scope with FORBIDDEN, and records the denial', async () => {
+    const outsider = { id: 'hr-other', role: 'HR', organizationId: 'other' };
+    const { messages } = await conversation({ Authorization: `Bearer ${await tokens.token(outsider)}` }, 'bureau');
+    const error = messages.find((message) => message.type === 'error' || (message.type === 'next' && message.payload.errors));
+    const errors = error!.type === 'error' ? error!.payload : error!.payload.errors;
+    expect(errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', operation: 'gradeChanged', reason: 'OUTSIDE_SCOPE', target: 'organization bureau' });
+    const denials = await infrastructure.pool.query('SELECT actor_id, operation, reason_code FROM access_denial');
+    expect(denials.rows).toContainEqual({ actor_id: 'hr-other', operation: 'gradeChanged', reason_code: 'OUTSIDE_SCOPE' });
+  });
+
   it('delivers a new grade of the organization once the grade view has committed it, and nothing of others', async () => {
     const bureau = gradeChanges('bureau');
     await bureau.ready;

@@ -3,15 +3,17 @@ import { createApp } from '../../src/bootstrap.js';
 import { openInfrastructure, type Infrastructure } from '../../src/infrastructure.js';
 import { newEvent } from '../support/events.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { EVERYTHING_READER, TestTokens } from '../support/test-tokens.js';
 
 let database: TestDatabase;
 let infrastructure: Infrastructure;
 let app: NestFastifyApplication;
+const tokens = new TestTokens();
 
 beforeAll(async () => {
   database = await createTestDatabase();
   infrastructure = await openInfrastructure({ databaseUrl: database.url, dataDirectory: 'unused', embeddedPostgresPort: undefined });
-  app = await createApp(infrastructure, { logger: false });
+  app = await createApp(infrastructure, { logger: false, authentication: tokens.authentication });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
 });
@@ -24,7 +26,7 @@ async function graphql(query: string, variables?: Record<string, unknown>) {
   const response = await app.getHttpAdapter().getInstance().inject({
     method: 'POST',
     url: '/graphql',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(await tokens.headers(EVERYTHING_READER)) },
     payload: JSON.stringify({ query, variables }),
   });
   return { status: response.statusCode, body: response.json(), text: response.body };

@@ -4,6 +4,7 @@ import { createApp } from '../../src/bootstrap.js';
 import { DEFAULT_QUERY, EXAMPLE_ACTOR_HEADERS } from '../../src/graphql/offline-graphiql.js';
 import { openInfrastructure, type Infrastructure } from '../../src/infrastructure.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { TestTokens } from '../support/test-tokens.js';
 
 let database: TestDatabase;
 let infrastructure: Infrastructure;
@@ -12,7 +13,7 @@ let app: NestFastifyApplication;
 beforeAll(async () => {
   database = await createTestDatabase();
   infrastructure = await openInfrastructure({ databaseUrl: database.url, dataDirectory: 'unused', embeddedPostgresPort: undefined });
-  app = await createApp(infrastructure, { logger: false });
+  app = await createApp(infrastructure, { logger: false, authentication: new TestTokens().authentication });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
 });
@@ -48,11 +49,14 @@ describe('GraphiQL served offline at /graphiql', () => {
     expect(linkTags).toHaveLength(1);
   });
 
-  it('points GraphiQL at /graphql with the actor headers prefilled and the example queries as default', async () => {
+  it('points GraphiQL at /graphql with the Authorization header prefilled and the example queries as default', async () => {
     const { body } = await get('/graphiql');
     expect(body).toContain('"endpoint":"/graphql"');
     expect(body).toContain('defaultHeaders');
-    for (const header of Object.keys(EXAMPLE_ACTOR_HEADERS)) expect(body).toContain(header);
+    expect(Object.keys(EXAMPLE_ACTOR_HEADERS)).toEqual(['Authorization']);
+    expect(body).toContain('Bearer ');
+    expect(body).toContain('paste a token from npm run token');
+    expect(body).not.toContain('x-actor-');
     for (const operation of ['health', 'gradeTrace', 'appraisalRecord', 'events(', 'verifyIntegrity', '等次溯源', 'Grade trace']) {
       expect(body).toContain(operation);
     }

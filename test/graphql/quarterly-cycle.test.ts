@@ -208,8 +208,11 @@ describe('a quarterly cycle of a ten-person unit, end to end over GraphQL', () =
     for (const personId of PEOPLE) await service.mutate('notifyPerson', { recordId: record(personId), method: 'WRITTEN' }, HR);
 
     service.today('2025-07-17');
+    // Only the appraised person signs: HR is refused at the edge, and so is a colleague.
     const notTheirs = await service.refusal('signOff', { recordId: record('p1'), agrees: true, opinion: '' }, HR);
-    expect(notTheirs.extensions.code).toBe('APPRAISAL.NOT_THE_APPRAISED_PERSON');
+    expect(notTheirs.extensions).toMatchObject({ code: 'FORBIDDEN', operation: 'signOff', reason: 'ROLE_NOT_ALLOWED', allowedRoles: ['APPRAISED'] });
+    const colleague = await service.refusal('signOff', { recordId: record('p1'), agrees: true, opinion: '' }, personActor('p2'));
+    expect(colleague.extensions).toMatchObject({ code: 'FORBIDDEN', operation: 'signOff', reason: 'NOT_OWN_RECORD', target: `record ${record('p1')}` });
     for (const personId of PEOPLE.filter((candidate) => candidate !== 'p9')) {
       const agrees = personId !== 'p5';
       await service.mutate('signOff', { recordId: record(personId), agrees, opinion: agrees ? '同意' : '本人量化得分 91 分，应为好等次' }, personActor(personId));

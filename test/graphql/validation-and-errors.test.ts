@@ -47,7 +47,7 @@ describe('validation and errors over GraphQL', () => {
         text: '',
         attendance: { daysPresent: 400, sickLeaveDays: -1, personalLeaveDays: 0, lateCount: 0, earlyLeaveCount: 0, trainings: [] },
       },
-      HR,
+      { id: 'p1', role: 'APPRAISED', organizationId: 'office' },
     );
     expect(error.extensions.code).toBe('VALIDATION_FAILED');
     const fields = error.extensions.fields.map((field: { field: string; allowed: string }) => ({ field: field.field, allowed: field.allowed }));
@@ -82,20 +82,18 @@ describe('validation and errors over GraphQL', () => {
     expect(await eventTypes(`appraisal-${RECORD}`)).toEqual(['RecordOpened']);
   });
 
-  it('refuses a mutation without the actor headers with UNAUTHENTICATED, naming what is missing', async () => {
+  it('refuses a mutation without a bearer token with UNAUTHENTICATED, saying why, and appends nothing', async () => {
     const anonymous = await service.attempt('writeComment', { recordId: RECORD, text: '工作认真负责' });
     expect(anonymous.status).toBe(200);
     expect(anonymous.body.errors![0]).toMatchObject({
-      message: 'the request names no actor: missing header x-actor-id, x-actor-role, x-actor-organization',
-      extensions: { code: 'UNAUTHENTICATED', missingHeaders: ['x-actor-id', 'x-actor-role', 'x-actor-organization'] },
+      message: 'the request carries no bearer token: send the header Authorization: Bearer <token>',
+      extensions: { code: 'UNAUTHENTICATED', reason: 'TOKEN_MISSING' },
     });
 
+    // The actor headers of old name nobody.
     const query = 'mutation Run($input: WriteCommentInput!) { writeComment(input: $input) { commandId } }';
-    const roleless = await service.request(query, { input: { recordId: RECORD, text: '工作认真负责' } }, { 'x-actor-id': 'head-1', 'x-actor-organization': 'office' });
-    expect(roleless.body.errors![0]).toMatchObject({
-      message: 'the request names no actor: missing header x-actor-role',
-      extensions: { code: 'UNAUTHENTICATED', missingHeaders: ['x-actor-role'] },
-    });
+    const headersOnly = await service.send(query, { input: { recordId: RECORD, text: '工作认真负责' } }, { 'x-actor-id': 'head-1', 'x-actor-role': 'UNIT_HEAD', 'x-actor-organization': 'office' });
+    expect(headersOnly.body.errors![0].extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'TOKEN_MISSING' });
     expect(await eventTypes(`appraisal-${RECORD}`)).toEqual(['RecordOpened']);
   });
 

@@ -25,6 +25,10 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
  */
 const HR = { id: 'hr-1', role: 'HR', organizationId: 'stats' };
 const INSPECTOR = { id: 'inspector-1', role: 'DISCIPLINE_INSPECTION', organizationId: 'stats' };
+/** 市税务局 is not below 市统计局: its own HR and inspector write there. */
+const TAX_HR = { id: 'hr-tax', role: 'HR', organizationId: 'tax' };
+const TAX_INSPECTOR = { id: 'inspector-tax', role: 'DISCIPLINE_INSPECTION', organizationId: 'tax' };
+const inTax = (organizationId: string) => organizationId === 'tax' || organizationId === 'tax-office';
 const PLACEMENT: Record<string, { unit: string; cycle: string }> = {
   'p-data': { unit: 'stats-data', cycle: 'stats' },
   'p-office': { unit: 'stats-office', cycle: 'stats' },
@@ -65,26 +69,26 @@ describe('peopleUnderDiscipline over an organization subtree (GraphQL)', () => {
       ['tax-office', '征管科', 'UNIT', 'tax'],
     ];
     for (const [organizationId, name, kind, parentId] of organizations) {
-      await service.mutate('registerOrganization', { organizationId, name, kind, ...(parentId ? { parentId } : {}) }, HR);
+      await service.mutate('registerOrganization', { organizationId, name, kind, ...(parentId ? { parentId } : {}) }, inTax(organizationId) ? TAX_HR : HR);
     }
     for (const organizationId of ['stats', 'survey', 'tax']) {
-      await service.mutate('adoptRuleSet', { organizationId, year: 2025, ruleSetId: 'national-current', ruleSetVersion: 1 }, HR);
+      await service.mutate('adoptRuleSet', { organizationId, year: 2025, ruleSetId: 'national-current', ruleSetVersion: 1 }, inTax(organizationId) ? TAX_HR : HR);
     }
     for (const [personId, { unit }] of Object.entries(PLACEMENT)) {
       await service.mutate(
         'registerPerson',
         { personId, name: personId, category: 'CIVIL_SERVANT', organizationId: unit, position: '科员', rank: '一级科员', isSectionHead: false, inPostSince: '2018-09-01' },
-        HR,
+        inTax(unit) ? TAX_HR : HR,
       );
     }
     service.today('2025-05-10');
     for (const personId of Object.keys(PLACEMENT)) {
-      await service.mutate('openCase', { caseId: `case-${personId}`, personId, openedOn: '2025-05-10', authority: '市纪委监委' }, INSPECTOR);
+      await service.mutate('openCase', { caseId: `case-${personId}`, personId, openedOn: '2025-05-10', authority: '市纪委监委' }, inTax(PLACEMENT[personId].unit) ? TAX_INSPECTOR : INSPECTOR);
     }
     service.today('2025-07-01');
     for (const cycle of ['stats', 'survey', 'tax']) {
       const personIds = Object.keys(PLACEMENT).filter((personId) => PLACEMENT[personId].cycle === cycle);
-      await service.mutate('openCycle', { organizationId: cycle, period: '2025Q2', personIds }, HR);
+      await service.mutate('openCycle', { organizationId: cycle, period: '2025Q2', personIds }, inTax(cycle) ? TAX_HR : HR);
     }
     // A rename changes nothing about who is in which subtree.
     await service.mutate('renameOrganization', { organizationId: 'stats-office', name: '办公室' }, HR);
@@ -111,6 +115,18 @@ describe('peopleUnderDiscipline over an organization subtree (GraphQL)', () => {
     expect(await personIds('tax')).toEqual(['p-tax']);
     expect(await personIds('no-such-organization')).toEqual([]);
     expect(await personIds(null)).toEqual(['p-data', 'p-office', 'p-survey', 'p-tax']);
+  });
+
+  it('answers an inspector within the token\'s subtree only: a sibling organ or every organization is FORBIDDEN', async () => {
+    const asInspector = (organizationId: string | null) => service.requestAs(INSPECTOR, PEOPLE_QUERY, { organizationId, first: 50, after: null });
+    expect((await asInspector('survey-office')).body.data!.peopleUnderDiscipline.edges.map((edge: { node: { personId: string } }) => edge.node.personId)).toEqual(['p-survey']);
+    for (const organizationId of ['tax', null]) {
+      const { body } = await asInspector(organizationId);
+      expect(body.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN', operation: 'peopleUnderDiscipline', reason: 'OUTSIDE_SCOPE' });
+    }
+    // HR of the same organ has no need of discipline data.
+    const hr = await service.requestAs(HR, PEOPLE_QUERY, { organizationId: 'stats', first: 50, after: null });
+    expect(hr.body.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'ROLE_NOT_ALLOWED', allowedRoles: ['DISCIPLINE_INSPECTION', 'AUDITOR'] });
   });
 
   it('pages through a subtree one person at a time', async () => {

@@ -10,10 +10,14 @@ import { asciiFileName, contentDisposition, exportFileName, sheetNameOf } from '
 import { exportReportRevision, prepareReportExport, ReportExportError } from '../../src/reports/export/report-export.js';
 import { csvField, XLSX_COLUMN_HEADER_ROW } from '../../src/reports/export/sheet-writers.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { TestTokens, type TokenSubject } from '../support/test-tokens.js';
 
 let database: TestDatabase;
 let infrastructure: Infrastructure;
 let app: NestFastifyApplication;
+const tokens = new TestTokens();
+/** HR of the bureau that filed the reports. */
+const BUREAU_HR = { id: 'hr-1', role: 'HR', organizationId: 'bureau' };
 
 const REPORT_ID = 'bureau.2025Q1.ROSTER';
 const BIG_REPORT_ID = 'bureau.2025.BIG';
@@ -60,7 +64,7 @@ async function insertRevision(reportId: string, revision: number, fields: { titl
 beforeAll(async () => {
   database = await createTestDatabase();
   infrastructure = await openInfrastructure({ databaseUrl: database.url, dataDirectory: 'unused', embeddedPostgresPort: undefined });
-  app = await createApp(infrastructure, { logger: false });
+  app = await createApp(infrastructure, { logger: false, authentication: tokens.authentication });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   // The report tables are written directly here: no projection may rebuild them meanwhile.
@@ -90,8 +94,9 @@ afterAll(async () => {
   await database?.drop();
 });
 
-function get(url: string) {
-  return app.getHttpAdapter().getInstance().inject({ method: 'GET', url });
+/** GETs the path as the subject (the bureau's HR unless named; null: no token). */
+async function get(url: string, subject: TokenSubject | null = BUREAU_HR) {
+  return app.getHttpAdapter().getInstance().inject({ method: 'GET', url, headers: subject ? await tokens.headers(subject) : {} });
 }
 
 function exportUrl(reportId: string, revision: number | string, extension: string): string {
@@ -210,6 +215,40 @@ describe('CSV export over HTTP', () => {
   });
 });
 
+describe('who may export', () => {
+  it('answers 401 with WWW-Authenticate: Bearer without a valid token, before looking at the report', async () => {
+    for (const url of [exportUrl(REPORT_ID, 2, 'csv'), exportUrl('nope', 1, 'pdf')]) {
+      const response = await get(url, null);
+      expect(response.statusCode).toBe(401);
+      expect(response.headers['www-authenticate']).toBe('Bearer');
+      expect(response.json()).toMatchObject({ statusCode: 401, code: 'UNAUTHENTICATED', reason: 'TOKEN_MISSING' });
+    }
+    const garbled = await app.getHttpAdapter().getInstance().inject({ method: 'GET', url: exportUrl(REPORT_ID, 2, 'csv'), headers: { authorization: 'Bearer abc.def.ghi' } });
+    expect(garbled.statusCode).toBe(401);
+    expect(garbled.json()).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_MALFORMED' });
+  });
+
+  it('serves regulators whose jurisdiction holds the report, and answers 403 to other regulators and to other roles, recording each denial', async () => {
+    const national = await get(exportUrl(REPORT_ID, 2, 'csv'), { id: 'mohrss', role: 'REGULATOR', organizationId: '*' });
+    expect(national.statusCode).toBe(200);
+    const local = await get(exportUrl(REPORT_ID, 2, 'csv'), { id: 'bureau-regulator', role: 'REGULATOR', organizationId: 'bureau' });
+    expect(local.statusCode).toBe(200);
+
+    const elsewhere = await get(exportUrl(REPORT_ID, 2, 'csv'), { id: 'tax-regulator', role: 'REGULATOR', organizationId: 'tax' });
+    expect(elsewhere.statusCode).toBe(403);
+    expect(elsewhere.json()).toMatchObject({ statusCode: 403, code: 'FORBIDDEN', operation: 'exportReport', reason: 'OUTSIDE_SCOPE', target: `report ${REPORT_ID}` });
+    const committee = await get(exportUrl(REPORT_ID, 2, 'csv'), { id: 'committee-1', role: 'COMMITTEE', organizationId: 'bureau' });
+    expect(committee.statusCode).toBe(403);
+    expect(committee.json()).toMatchObject({ code: 'FORBIDDEN', reason: 'ROLE_NOT_ALLOWED', allowedRoles: ['HR', 'REGULATOR', 'AUDITOR'] });
+
+    const denials = await database.pool.query('SELECT actor_id, actor_role, operation, target, target_organization_ids, reason_code FROM access_denial ORDER BY position');
+    expect(denials.rows).toEqual([
+      { actor_id: 'tax-regulator', actor_role: 'REGULATOR', operation: 'exportReport', target: `report ${REPORT_ID}`, target_organization_ids: ['bureau'], reason_code: 'OUTSIDE_SCOPE' },
+      { actor_id: 'committee-1', actor_role: 'COMMITTEE', operation: 'exportReport', target: `report ${REPORT_ID}`, target_organization_ids: ['bureau'], reason_code: 'ROLE_NOT_ALLOWED' },
+    ]);
+  });
+});
+
 describe('export errors over HTTP', () => {
   it('answers 404 with JSON naming the report and the revision when the revision does not exist', async () => {
     const response = await get(exportUrl(REPORT_ID, 7, 'xlsx'));
@@ -227,7 +266,8 @@ describe('export errors over HTTP', () => {
   });
 
   it('answers 404 naming a report id that does not exist, decoded from the URL', async () => {
-    const response = await get(exportUrl('机关/甲.2025Q1.ROSTER', 1, 'csv'));
+    // An auditor of every organization: the bureau's HR may not even ask about 机关/甲's reports.
+    const response = await get(exportUrl('机关/甲.2025Q1.ROSTER', 1, 'csv'), { id: 'auditor', role: 'AUDITOR', organizationId: '*' });
     expect(response.statusCode).toBe(404);
     expect(response.json()).toMatchObject({ code: 'NOT_FOUND', message: 'report "机关/甲.2025Q1.ROSTER" not found', reportId: '机关/甲.2025Q1.ROSTER', revision: 1 });
   });

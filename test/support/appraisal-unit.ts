@@ -1,10 +1,11 @@
 import type { GraphQLTestApp } from './graphql-app.js';
 
-/** The actors of a unit's appraisal, as the x-actor-* headers name them. */
+/** The actors of a unit's appraisal: each request carries a bearer token naming one (id, role, organization). */
 export const HR = { id: 'hr-1', role: 'HR', organizationId: 'bureau' };
 export const UNIT_HEAD = { id: 'head-1', role: 'UNIT_HEAD', organizationId: 'office' };
 export const LEADER = { id: 'leader-1', role: 'SUPERVISING_LEADER', organizationId: 'bureau' };
 export const COMMITTEE = { id: 'committee-1', role: 'COMMITTEE', organizationId: 'bureau' };
+export const INSPECTOR = { id: 'inspector-1', role: 'DISCIPLINE_INSPECTION', organizationId: 'bureau' };
 export const personActor = (personId: string) => ({ id: personId, role: 'APPRAISED', organizationId: 'office' });
 
 /** The ten people of 综合科; p10 joined on 2025-03-01 and is on probation for a year. */

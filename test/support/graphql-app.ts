@@ -1,10 +1,13 @@
+import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { GraphQLSchema } from 'graphql';
 import { createApp } from '../../src/bootstrap.js';
 import type { Actor } from '../../src/event-store/event.js';
 import { openInfrastructure, type Infrastructure } from '../../src/infrastructure.js';
 import { verifyReplay, type ReplayVerification } from '../../src/projection/replay-verify.js';
 import { startKurrentDbTestServer, type KurrentDbTestServer } from './kurrentdb-test-server.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { EVERYTHING_READER, TestTokens, type TokenSubject } from './test-tokens.js';
 
 export interface GraphQLResponse {
   status: number;
@@ -33,13 +36,23 @@ export interface Outcome {
 const EVENT_FIELDS = `{ eventId streamId globalPosition type recordedAt data metadata { commandId effectiveAt actor { id role organizationId } } }`;
 const OUTCOME_FIELDS = `{ commandId streamId replayed events ${EVENT_FIELDS} }`;
 
-function actorHeaders(actor: Actor | undefined): Record<string, string> {
-  return actor ? { 'x-actor-id': actor.id, 'x-actor-role': actor.role, 'x-actor-organization': actor.organizationId } : {};
+/** A row of the access_denial table, as the tests read it. */
+export interface DenialRow {
+  actor_id: string;
+  actor_role: string;
+  actor_organization_id: string;
+  operation: string;
+  target: string | null;
+  target_organization_ids: string[];
+  reason_code: string;
+  reason: string;
 }
 
 /**
  * The service over HTTP on its own database, with a clock the test moves: every command is stamped
- * 09:00 Asia/Shanghai of the day set last.
+ * 09:00 Asia/Shanghai of the day set last. Requests carry bearer tokens signed with a test key:
+ * a mutation's for its actor, and queries, unless a test names an actor, the token of an auditor
+ * scoped to every organization (EVERYTHING_READER).
  */
 export class GraphQLTestApp {
   private constructor(
@@ -47,6 +60,7 @@ export class GraphQLTestApp {
     private readonly infrastructure: Infrastructure,
     private readonly database: TestDatabase,
     private readonly clock: { now: Date },
+    readonly tokens: TestTokens,
     private readonly kurrentDb?: KurrentDbTestServer,
   ) {}
 
@@ -66,10 +80,11 @@ export class GraphQLTestApp {
       eventStoreUrl: kurrentDb?.connectionString,
     });
     const clock = { now: new Date('2025-01-02T09:00:00+08:00') };
-    const app = await createApp(infrastructure, { logger: false, clock: () => clock.now });
+    const tokens = new TestTokens();
+    const app = await createApp(infrastructure, { logger: false, clock: () => clock.now, authentication: tokens.authentication });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
-    return new GraphQLTestApp(app, infrastructure, database, clock, kurrentDb);
+    return new GraphQLTestApp(app, infrastructure, database, clock, tokens, kurrentDb);
   }
 
   async close(): Promise<void> {
@@ -99,6 +114,19 @@ export class GraphQLTestApp {
     }
   }
 
+  /** Catches every projection up and leaves the background loops stopped: nothing appends behind the test's back. */
+  async settle(): Promise<void> {
+    const { projections } = this.infrastructure;
+    await projections.stop();
+    for (const name of projections.names) await projections.catchUp(name);
+  }
+
+  /** Listens on a free port of 127.0.0.1 (once) and returns the WebSocket URL of /graphql, for subscriptions. */
+  async webSocketUrl(): Promise<string> {
+    if (!this.app.getHttpServer().listening) await this.app.listen(0, '127.0.0.1');
+    return `ws://127.0.0.1:${(this.app.getHttpServer().address() as AddressInfo).port}/graphql`;
+  }
+
   /** Catches every projection up, then rebuilds every view from zero in a scratch schema and compares. */
   async replayVerification(): Promise<ReplayVerification> {
     const { projections, pool, store } = this.infrastructure;
@@ -121,7 +149,13 @@ export class GraphQLTestApp {
     }
   }
 
-  async request(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<GraphQLResponse> {
+  /** The bearer token header of the subject; none for null. */
+  async authorization(subject: TokenSubject | null): Promise<Record<string, string>> {
+    return subject ? this.tokens.headers(subject) : {};
+  }
+
+  /** POSTs to /graphql with exactly these headers (no token unless they hold one). */
+  async send(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<GraphQLResponse> {
     const response = await this.app.getHttpAdapter().getInstance().inject({
       method: 'POST',
       url: '/graphql',
@@ -131,27 +165,72 @@ export class GraphQLTestApp {
     return { status: response.statusCode, body: response.json() };
   }
 
-  /** GETs a path of the service (an export, say) and returns the status, headers and raw body. */
-  async download(path: string): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
-    const response = await this.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: path });
+  /** POSTs to /graphql with the headers given; without an Authorization header, as EVERYTHING_READER. */
+  async request(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<GraphQLResponse> {
+    const named = Object.keys(headers).some((header) => header.toLowerCase() === 'authorization');
+    return this.send(query, variables, named ? headers : { ...(await this.authorization(EVERYTHING_READER)), ...headers });
+  }
+
+  /** Runs a query or mutation as the subject (no token for null) and returns the whole response. */
+  async requestAs(subject: TokenSubject | null, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<GraphQLResponse> {
+    return this.send(query, variables, { ...(await this.authorization(subject)), ...headers });
+  }
+
+  /** GETs a path of the service (an export, say) as the subject (EVERYTHING_READER unless named; null: no token). */
+  async download(path: string, subject: TokenSubject | null = EVERYTHING_READER): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
+    const response = await this.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: path, headers: await this.authorization(subject) });
     return { status: response.statusCode, headers: response.headers, body: response.rawPayload };
   }
 
-  /** Runs `mutation name(input: …)` as the actor and returns the whole response. */
-  attempt(name: string, input: Record<string, unknown>, actor?: Actor): Promise<GraphQLResponse> {
+  /** Runs `mutation name(input: …)` as the actor (without a token when there is none) and returns the whole response. */
+  attempt(name: string, input: Record<string, unknown>, actor?: TokenSubject): Promise<GraphQLResponse> {
     const inputType = `${name[0].toUpperCase()}${name.slice(1)}Input`;
-    return this.request(`mutation Run($input: ${inputType}!) { ${name}(input: $input) ${OUTCOME_FIELDS} }`, { input }, actorHeaders(actor));
+    return this.requestAs(actor ?? null, `mutation Run($input: ${inputType}!) { ${name}(input: $input) ${OUTCOME_FIELDS} }`, { input });
+  }
+
+  /** Every row of the access_denial table, oldest first. */
+  async denials(): Promise<DenialRow[]> {
+    const { rows } = await this.infrastructure.pool.query<DenialRow>(
+      'SELECT actor_id, actor_role, actor_organization_id, operation, target, target_organization_ids, reason_code, reason FROM access_denial ORDER BY position',
+    );
+    return rows;
+  }
+
+  /** Runs SQL on the service's database (to show what the database refuses). */
+  async sql(text: string, values: unknown[] = []): Promise<unknown[]> {
+    return (await this.infrastructure.pool.query(text, values)).rows;
+  }
+
+  /** The global position of the log's last event (null while empty): unchanged when nothing was appended. */
+  async lastGlobalPosition(): Promise<string | null> {
+    return (await this.infrastructure.store.lastGlobalPosition())?.toString() ?? null;
+  }
+
+  /** The service's executable schema, as mercurius serves it. */
+  schema(): GraphQLSchema {
+    return (this.app.getHttpAdapter().getInstance() as unknown as { graphql: { schema: GraphQLSchema } }).graphql.schema;
+  }
+
+  /** Sends `mutation name(input: $input)` with the input as a variable of its declared type, whatever it holds; returns status, body and raw text. */
+  async sendMutation(name: string, inputTypeName: string, input: unknown, actor: TokenSubject): Promise<GraphQLResponse & { text: string }> {
+    const response = await this.app.getHttpAdapter().getInstance().inject({
+      method: 'POST',
+      url: '/graphql',
+      headers: { 'content-type': 'application/json', ...(await this.authorization(actor)) },
+      payload: JSON.stringify({ query: `mutation Run($input: ${inputTypeName}) { ${name}(input: $input) { commandId } }`, variables: { input } }),
+    });
+    return { status: response.statusCode, body: response.json(), text: response.body };
   }
 
   /** Runs the mutation and returns its outcome; fails the test with the errors if there are any. */
-  async mutate(name: string, input: Record<string, unknown>, actor: Actor): Promise<Outcome> {
+  async mutate(name: string, input: Record<string, unknown>, actor: TokenSubject): Promise<Outcome> {
     const { body } = await this.attempt(name, input, actor);
     if (body.errors) throw new Error(`${name} failed: ${JSON.stringify(body.errors, null, 2)}`);
     return body.data![name];
   }
 
   /** Runs the mutation expecting exactly one error, and returns it. */
-  async refusal(name: string, input: Record<string, unknown>, actor: Actor): Promise<{ message: string; extensions: Record<string, any> }> {
+  async refusal(name: string, input: Record<string, unknown>, actor: TokenSubject): Promise<{ message: string; extensions: Record<string, any> }> {
     const { body } = await this.attempt(name, input, actor);
     if (!body.errors || body.errors.length !== 1) throw new Error(`${name} was expected to fail once: ${JSON.stringify(body)}`);
     return body.errors[0];

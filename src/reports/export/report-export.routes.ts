@@ -2,6 +2,10 @@ import { PassThrough } from 'node:stream';
 import { Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type pg from 'pg';
+import { UnauthenticatedError } from '../../auth/auth-errors.js';
+import type { EdgeSecurity } from '../../auth/edge-security.js';
+import { credentialsOfHeaders } from '../../auth/request-credentials.js';
+import { ApplicationError } from '../../shared/errors.js';
 import { parseExportFormat, parseRevision, prepareReportExport, ReportExportError } from './report-export.js';
 import { OutputClosedError } from './sheet-writers.js';
 
@@ -21,8 +25,19 @@ function refuse(reply: FastifyReply, refusal: ReportExportError): FastifyReply {
     .send({ statusCode, error, code: refusal.code, message: refusal.message, ...refusal.details });
 }
 
+/** 401 without a valid token, 403 when the policy refuses (`exportReport`: HR, regulators and auditors whose scope holds the report). */
+function refuseAccess(reply: FastifyReply, error: ApplicationError): FastifyReply {
+  const unauthenticated = error instanceof UnauthenticatedError;
+  const statusCode = unauthenticated ? 401 : 403;
+  if (unauthenticated) reply.header('www-authenticate', 'Bearer');
+  return reply
+    .code(statusCode)
+    .type('application/json; charset=utf-8')
+    .send({ statusCode, error: unauthenticated ? 'Unauthorized' : 'Forbidden', code: error.code, message: error.message, ...error.details });
+}
+
 /** Registers the export routes on the Fastify instance under Nest (beside /graphql and /graphiql). */
-export function registerReportExportRoutes(fastify: FastifyInstance, pool: pg.Pool): void {
+export function registerReportExportRoutes(fastify: FastifyInstance, pool: pg.Pool, security: Pick<EdgeSecurity, 'access' | 'authentication'>): void {
   const logger = new Logger('ReportExport');
 
   fastify.get<{ Params: { reportId: string; revision: string; format: string } }>(
@@ -31,6 +46,12 @@ export function registerReportExportRoutes(fastify: FastifyInstance, pool: pg.Po
     { exposeHeadRoute: false },
     async (request, reply) => {
       const { reportId } = request.params;
+      try {
+        await security.access.authorize('exportReport', { reportId }, credentialsOfHeaders(request.headers, security.authentication));
+      } catch (error) {
+        if (error instanceof ApplicationError) return refuseAccess(reply, error);
+        throw error;
+      }
       let prepared;
       try {
         const format = parseExportFormat(request.params.format);
