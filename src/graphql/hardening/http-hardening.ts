@@ -4,6 +4,7 @@ import { GraphQLError } from 'graphql';
 import { createErrorFormatter } from '../error-formatter.js';
 import type { HardeningConfiguration } from './hardening.config.js';
 import { createHttpErrorHandler } from './http-errors.js';
+import { refuseNulCharacters } from './nul-characters.js';
 import { registerRateLimit } from './rate-limit.js';
 
 const logger = new Logger('HTTP');
@@ -38,4 +39,5 @@ export function registerHttpHardening(fastify: FastifyInstance, hardening: Harde
     route.errorHandler ??= errorHandler;
   });
   registerRateLimit(fastify, hardening.rateLimitPerMinute);
+  refuseNulCharacters(fastify);
 }
