@@ -56,8 +56,41 @@ const instant = (value: unknown): string => (value instanceof Date ? value.toISO
  * Reads grade_view, grade_flag and grade_history. The per-record reads take many records at once
  * (`= ANY($1)`), so a page of records costs one statement per table, not one per record.
  */
+export interface GradeSummary {
+  organizationId: string;
+  period: string;
+  organizations: number;
+  records: number;
+  undetermined: number;
+  outcomes: { outcomeKind: string; grade: string | null; count: number }[];
+}
+
 export class GradeViewQueries {
   constructor(private readonly pool: pg.Pool) {}
+
+  /** The outcomes of one period across the organization's subtree, counted in one statement. */
+  async summary(organizationId: string, period: string): Promise<GradeSummary> {
+    const result = await this.pool.query<{ outcome_kind: string | null; grade: string | null; count: string; organizations: string }>(
+      `WITH scoped AS (
+         SELECT organization_id, outcome_kind, grade FROM grade_view
+          WHERE period = $2
+            AND (organization_id = $1
+                 OR organization_id IN (SELECT organization_id FROM organization_tree WHERE ancestor_ids @> ARRAY[$1::text]))
+       )
+       SELECT outcome_kind, grade, count(*) AS count, (SELECT count(DISTINCT organization_id) FROM scoped) AS organizations
+         FROM scoped GROUP BY outcome_kind, grade ORDER BY count(*) DESC, outcome_kind, grade`,
+      [organizationId, period],
+    );
+    const counts = result.rows.map((row) => ({ outcomeKind: row.outcome_kind, grade: row.grade, count: Number(row.count) }));
+    return {
+      organizationId,
+      period,
+      organizations: Number(result.rows[0]?.organizations ?? 0),
+      records: counts.reduce((sum, row) => sum + row.count, 0),
+      undetermined: counts.filter((row) => row.outcomeKind === null).reduce((sum, row) => sum + row.count, 0),
+      outcomes: counts.filter((row): row is GradeSummary['outcomes'][number] => row.outcomeKind !== null),
+    };
+  }
 
   /** The records of exactly one organization and period, ordered by record id, after the cursor (a record id). */
   async page(query: { organizationId: string; period: string; after?: string | null; first: number }): Promise<GradeViewPage> {

@@ -102,6 +102,7 @@ export const POLICY: Readonly<Record<string, OperationRule>> = {
   recordAsOf: query([record('recordId')], { ...RECORD_READERS, ...own }),
   recordDiff: query([record('recordId')], { ...RECORD_READERS, ...own }),
   grades: query([organization('organizationId')], RECORD_READERS),
+  gradeSummary: query([organization('organizationId')], scoped('HEAD_OF_ORGAN', 'COMMITTEE', 'HR', 'REGULATOR', 'AUDITOR')),
   gradeConsequences: query([person('personId')], { ...scoped('HR', 'HEAD_OF_ORGAN', 'COMMITTEE', 'AUDITOR'), ...own }),
 
   // Appraisal records: the appraised person.

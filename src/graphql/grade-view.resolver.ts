@@ -1,7 +1,7 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { IsOptional } from 'class-validator';
-import { GradeViewQueries, type GradeViewPage } from '../application/grade-view-queries.js';
+import { GradeViewQueries, type GradeSummary, type GradeViewPage } from '../application/grade-view-queries.js';
 import { IsPeriod } from './cycle.inputs.js';
 import { IsId, IsRecordId, IsWholeNumber } from './input-rules.js';
 
@@ -26,6 +26,14 @@ export class GradesArgs {
   first?: number | null;
 }
 
+export class GradeSummaryArgs {
+  @IsId()
+  organizationId: string;
+
+  @IsPeriod()
+  period: string;
+}
+
 /**
  * Lists of records from the grade_view read model. Only the page is read here: GradeView's
  * `ruleSet`, `outcome`, `flags` and `history` are mercurius loaders (grade-view.loaders.ts), batched
@@ -34,6 +42,11 @@ export class GradesArgs {
 @Resolver()
 export class GradeViewResolver {
   constructor(private readonly gradeView: GradeViewQueries) {}
+
+  @Query('gradeSummary')
+  gradeSummary(@Args() args: GradeSummaryArgs): Promise<GradeSummary> {
+    return this.gradeView.summary(args.organizationId, args.period);
+  }
 
   @Query('grades')
   grades(@Args() args: GradesArgs): Promise<GradeViewPage> {

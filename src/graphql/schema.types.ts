@@ -429,6 +429,7 @@ export interface IQuery {
     reportDiff(reportId: string, fromRevision: number, toRevision: number): ReportRevisionDiff | Promise<ReportRevisionDiff>;
     presetRuleSets(): RuleSetSummary[] | Promise<RuleSetSummary[]>;
     ruleSet(id: string, version: number): JSON | Promise<JSON>;
+    gradeSummary(organizationId: string, period: string): GradeSummary | Promise<GradeSummary>;
     unitAssessment(assessmentId: string): UnitAssessment | Promise<UnitAssessment>;
 }
 
@@ -989,6 +990,21 @@ export interface RuleSetSummary {
     version: number;
     name: string;
     effectiveFrom: string;
+}
+
+export interface GradeSummary {
+    organizationId: string;
+    period: string;
+    organizations: number;
+    records: number;
+    undetermined: number;
+    outcomes: OutcomeCount[];
+}
+
+export interface OutcomeCount {
+    outcomeKind: string;
+    grade?: Nullable<string>;
+    count: number;
 }
 
 export interface UnitAssessment {

@@ -101,6 +101,7 @@ const CASES: Case[] = [
   queryCase('recordAsOf', `{ recordAsOf(recordId: "${RECORD}", at: { globalPosition: "999999" }) { recordId } }`, [record]),
   queryCase('recordDiff', `{ recordDiff(recordId: "${RECORD}", from: { globalPosition: "1" }, to: { globalPosition: "999999" }) { recordId } }`, [record]),
   queryCase('grades', '{ grades(organizationId: "bureau", period: "2025Q2") { edges { cursor } } }', [bureau]),
+  queryCase('gradeSummary', '{ gradeSummary(organizationId: "bureau", period: "2025Q2") { records } }', [bureau]),
   queryCase('gradeConsequences', '{ gradeConsequences(personId: "p1") { year } }', [{ organizations: ['office'], owner: 'p1' }]),
   queryCase('peopleUnderDiscipline', '{ peopleUnderDiscipline(from: "2025-01-01", to: "2025-12-31", organizationId: "bureau") { edges { cursor } } }', [bureau]),
   queryCase('conflictingGrades', '{ conflictingGrades(organizationId: "bureau") { edges { cursor } } }', [bureau]),

@@ -319,6 +319,22 @@ describe('the year filed with the regulator: six reports, reissued when a late p
     expect(tax.rows).toEqual([{ key: 'tax.t1.2025Q1', cells: { name: '市税务局科员', unitAndPost: '市税务局 科员（二级科员）', category: '公务员', outcome: '尚未确定等次', remarks: '' } }]);
   });
 
+  it('summarises a quarter across the subtree: the organ and the organ below it, not the sibling', async () => {
+    await service.catchUp('grade_view');
+    const { gradeSummary } = await service.query('{ gradeSummary(organizationId: "bureau", period: "2025Q1") { organizations records undetermined outcomes { outcomeKind grade count } } }');
+    expect(gradeSummary).toEqual({
+      organizations: 2,
+      records: 11,
+      undetermined: 2,
+      outcomes: [
+        { outcomeKind: 'GRADE', grade: 'FAIRLY_GOOD', count: 4 },
+        { outcomeKind: 'GRADE', grade: 'GOOD', count: 4 },
+        { outcomeKind: 'GRADE', grade: 'AVERAGE', count: 1 },
+      ],
+    });
+    expect((await service.query('{ gradeSummary(organizationId: "tax", period: "2025Q1") { organizations records } }')).gradeSummary).toEqual({ organizations: 1, records: 1 });
+  });
+
   it('平时考核结果备案表 (2025Q1): counts, shares and name lists of the unit and in total', async () => {
     const filing = await report('bureau.2025Q1.QUARTERLY_FILING');
     expect(filing).toMatchObject({ revision: 1, title: '平时考核结果备案表', issuedOn: '2026-01-12', rowCount: 2, causedBy: { type: 'ReportFiled' } });
