@@ -1,0 +1,483 @@
+/**
+ * Event append throughput of our PostgreSQL store against its peer, emmett-postgresql, and against
+ * raw COPY into an equivalent table (the limit), on the same server: single-event transactions and
+ * batches, the same events, streams and concurrency for each. Each contender gets a fresh database
+ * of its own, created from the admin connection and dropped afterwards.
+ *
+ * The workload: `concurrency` workers; worker w makes the appends w, w + C, w + 2C, … to streams of
+ * its own, moving to a new stream after `appendsPerStream` appends, and every append but a stream's
+ * first names the revision it expects (our store: `no_stream`, then the returned revision;
+ * emmett: 0n, then the returned version), so both run their optimistic concurrency check. COPY
+ * writes the same rows our store writes (revisions, recorded time and the hash chain computed in
+ * Node from the worker's in-memory head), one COPY per append, each its own transaction; the
+ * table's unique (stream, revision) and event id keys stand in for the concurrency check.
+ */
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { finished } from 'node:stream/promises';
+import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { projectPath } from '../../src/config/project-root.js';
+import { endPool } from '../../src/database/end-pool.js';
+import { migrate } from '../../src/database/migrate.js';
+import type { NewEvent } from '../../src/event-store/event.js';
+import { eventHash, GENESIS_HASH } from '../../src/event-store/event-hash.js';
+import type { ExpectedRevision } from '../../src/event-store/event-store.port.js';
+import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
+import { deterministicUuid } from '../../src/shared/deterministic-id.js';
+
+export type Contender = 'ours' | 'emmett' | 'copy';
+export type AppendMode = 'single' | 'batch';
+
+export const CONTENDERS: readonly Contender[] = ['ours', 'emmett', 'copy'];
+export const MODES: readonly AppendMode[] = ['single', 'batch'];
+
+export interface BenchAppendOptions {
+  /** Single-event appends (each its own transaction). Default 5,000. */
+  singleEvents?: number;
+  /** Batched appends. Default 200. */
+  batches?: number;
+  /** Events per batched append. Default 100. */
+  batchSize?: number;
+  /** Concurrent appenders, each on its own connection. Default 8. */
+  concurrency?: number;
+  /** Appends to one stream before a worker moves to a new one. Default 10. */
+  appendsPerStream?: number;
+  onProgress?: (progress: AppendProgress) => void;
+}
+
+export interface AppendProgress {
+  contender: Contender;
+  mode: AppendMode;
+  /** Events appended so far in this run. */
+  events: number;
+  total: number;
+}
+
+export interface AppendMeasurement {
+  contender: Contender;
+  mode: AppendMode;
+  appends: number;
+  eventsPerAppend: number;
+  events: number;
+  streams: number;
+  seconds: number;
+  eventsPerSecond: number;
+}
+
+export interface AppendRatio {
+  mode: AppendMode;
+  /** Our events/s divided by emmett-postgresql's. */
+  oursToPeer: number;
+  /** Our events/s divided by raw COPY's. */
+  oursToCopy: number;
+}
+
+export interface AppendBenchResult {
+  /** Names this run's databases: bench_append_<runId>_<contender>, dropped at the end. */
+  runId: string;
+  machine: { cpu: string; cores: number; memoryGiB: number };
+  node: string;
+  postgres: string;
+  /** Installed versions of the peer and the COPY driver. */
+  packages: { emmettPostgresql: string; pgCopyStreams: string };
+  options: Required<Omit<BenchAppendOptions, 'onProgress'>>;
+  measurements: AppendMeasurement[];
+  ratios: AppendRatio[];
+}
+
+const INDICATORS = ['morality', 'competence', 'diligence', 'performance', 'integrity'];
+const EFFECTIVE_AT = '2025-12-31';
+/** The columns COPY fills; global_position and transaction_id take their defaults, as in an append. */
+const COPY_COLUMNS =
+  'stream_id, stream_revision, event_id, command_id, type, schema_version, data, metadata, recorded_at, effective_at, hash';
+
+/** One timed workload: `appends` appends of `eventsPerAppend` events. */
+interface Plan {
+  mode: AppendMode;
+  appends: number;
+  eventsPerAppend: number;
+}
+
+/** Appends `events` to `streamId`, expecting it at the worker's head; returns nothing. */
+type Appender = (streamId: string, events: NewEvent[], newStream: boolean) => Promise<void>;
+
+/** A contender set up in its database: one appender per worker, and the cleanup. */
+interface Prepared {
+  appenderFor(worker: number): Appender;
+  /** Events stored so far, to check that every append landed. */
+  countEvents(): Promise<number>;
+  close(): Promise<void>;
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
+  return value;
+}
+
+function installedVersion(packageName: string): string {
+  const manifest = JSON.parse(readFileSync(projectPath('node_modules', packageName, 'package.json'), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+function databaseUrlFor(adminUrl: string, database: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function withClient<T>(databaseUrl: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return await use(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Opens every connection of the pool before the clock starts. */
+async function warm(pool: pg.Pool, connections: number): Promise<void> {
+  const clients = await Promise.all(Array.from({ length: connections }, () => pool.connect()));
+  for (const client of clients) client.release();
+}
+
+function newPool(databaseUrl: string, concurrency: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: concurrency });
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+async function countRows(pool: pg.Pool, table: string): Promise<number> {
+  const result = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
+  return Number(result.rows[0].n);
+}
+
+/** The event every contender appends: the same bytes of data and metadata. */
+function benchEvent(runId: string, mode: AppendMode, index: number, personId: string, worker: number): NewEvent {
+  const organizationId = `org-${worker}`;
+  const commandId = deterministicUuid('bench-append', runId, mode, 'command', String(index));
+  return {
+    eventId: deterministicUuid('bench-append', runId, mode, 'event', String(index)),
+    type: 'ScoreRecorded',
+    schemaVersion: 1,
+    data: { personId, organizationId, indicator: INDICATORS[index % INDICATORS.length], points: index % 101 },
+    metadata: {
+      commandId,
+      actor: { id: `assessor-${worker}`, role: 'assessor', organizationId },
+      correlationId: commandId,
+      causationId: commandId,
+      effectiveAt: EFFECTIVE_AT,
+    },
+  };
+}
+
+async function prepareOurs(databaseUrl: string, concurrency: number): Promise<Prepared> {
+  await migrate(databaseUrl);
+  const pool = newPool(databaseUrl, concurrency);
+  await warm(pool, concurrency);
+  const store = new PostgresEventStore(pool);
+  return {
+    appenderFor() {
+      let expected: ExpectedRevision = 'no_stream';
+      return async (streamId, events, newStream) => {
+        const result = await store.appendToStream(streamId, newStream ? 'no_stream' : expected, events);
+        expected = result.nextExpectedRevision;
+      };
+    },
+    countEvents: () => countRows(pool, 'events'),
+    async close() {
+      await store.close();
+      await endPool(pool);
+    },
+  };
+}
+
+/** pg's global type parsers, which dumbo (under emmett) replaces for every pg user in the process. */
+const PARSED_TYPES = [20, 114, 3802] as const;
+
+async function prepareEmmett(databaseUrl: string, concurrency: number): Promise<Prepared> {
+  const saved = PARSED_TYPES.map((oid) => [oid, pg.types.getTypeParser(oid, 'text')] as const);
+  const restoreParsers = () => {
+    for (const [oid, parser] of saved) pg.types.setTypeParser(oid, 'text', parser);
+  };
+  const pool = newPool(databaseUrl, concurrency);
+  // The same pool size as the other contenders (emmett's own pool would hold 10 connections).
+  const store = getPostgreSQLEventStore(databaseUrl, { connectionOptions: { pool } });
+  try {
+    await store.schema.migrate(); // emmett creates its own schema; done before the clock starts
+    await warm(pool, concurrency);
+  } catch (error) {
+    restoreParsers();
+    await endPool(pool);
+    throw error;
+  }
+  return {
+    appenderFor() {
+      let expected = 0n;
+      return async (streamId, events, newStream) => {
+        const result = await store.appendToStream(
+          streamId,
+          events.map((event) => ({ type: event.type, data: event.data, metadata: { messageId: event.eventId, ...event.metadata } })),
+          { expectedStreamVersion: newStream ? 0n : expected },
+        );
+        expected = result.nextExpectedStreamVersion;
+      };
+    },
+    countEvents: () => countRows(pool, 'emt_messages'),
+    async close() {
+      try {
+        await store.close();
+        await endPool(pool);
+      } finally {
+        restoreParsers();
+      }
+    },
+  };
+}
+
+function csvField(value: string | number): string {
+  return `"${String(value).replaceAll('"', '""')}"`;
+}
+
+async function prepareCopy(databaseUrl: string, concurrency: number): Promise<Prepared> {
+  await migrate(databaseUrl);
+  const pool = newPool(databaseUrl, concurrency);
+  // The columns, defaults, checks, keys and indexes of `events`, without its triggers.
+  await pool.query('CREATE TABLE copy_events (LIKE events INCLUDING ALL)');
+  await warm(pool, concurrency);
+  const copy = `COPY copy_events (${COPY_COLUMNS}) FROM STDIN (FORMAT csv)`;
+  return {
+    appenderFor() {
+      let headRevision = -1;
+      let headHash = GENESIS_HASH;
+      return async (streamId, events, newStream) => {
+        if (newStream) {
+          headRevision = -1;
+          headHash = GENESIS_HASH;
+        }
+        const recordedAt = new Date().toISOString();
+        let lines = '';
+        for (const event of events) {
+          const content = { ...event, streamId, streamRevision: headRevision + 1, recordedAt };
+          const hash = eventHash(headHash, content);
+          lines += `${[
+            streamId,
+            content.streamRevision,
+            event.eventId,
+            event.metadata.commandId,
+            event.type,
+            event.schemaVersion,
+            JSON.stringify(event.data),
+            JSON.stringify(event.metadata),
+            recordedAt,
+            event.metadata.effectiveAt,
+            hash,
+          ]
+            .map(csvField)
+            .join(',')}\n`;
+          headRevision += 1;
+          headHash = hash;
+        }
+        const client = await pool.connect();
+        try {
+          const stream = client.query(copyFrom(copy));
+          stream.end(lines);
+          await finished(stream);
+        } finally {
+          client.release();
+        }
+      };
+    },
+    countEvents: () => countRows(pool, 'copy_events'),
+    close: () => endPool(pool),
+  };
+}
+
+const PREPARE: Record<Contender, (databaseUrl: string, concurrency: number) => Promise<Prepared>> = {
+  ours: prepareOurs,
+  emmett: prepareEmmett,
+  copy: prepareCopy,
+};
+
+/** Runs one plan from `concurrency` workers; returns the events appended and the streams used. */
+async function runPlan(
+  prepared: Prepared,
+  runId: string,
+  plan: Plan,
+  options: { concurrency: number; appendsPerStream: number },
+  progress: (events: number) => void,
+): Promise<{ events: number; streams: number }> {
+  let appended = 0;
+  let streams = 0;
+  async function worker(workerIndex: number): Promise<void> {
+    const append = prepared.appenderFor(workerIndex);
+    let local = 0;
+    for (let index = workerIndex; index < plan.appends; index += options.concurrency, local += 1) {
+      const streamNumber = Math.floor(local / options.appendsPerStream);
+      const newStream = local % options.appendsPerStream === 0;
+      if (newStream) streams += 1;
+      const personId = `${runId}-${plan.mode}-w${workerIndex}-p${streamNumber}`;
+      const events = Array.from({ length: plan.eventsPerAppend }, (_, offset) =>
+        benchEvent(runId, plan.mode, index * plan.eventsPerAppend + offset, personId, workerIndex),
+      );
+      await append(`appraisal-${personId}`, events, newStream);
+      appended += events.length;
+      progress(appended);
+    }
+  }
+  await Promise.all(Array.from({ length: options.concurrency }, (_, workerIndex) => worker(workerIndex)));
+  return { events: appended, streams };
+}
+
+/** Flushes dirty pages so a run does not pay for the previous one's checkpoint; skipped without the right. */
+async function checkpoint(databaseUrl: string): Promise<void> {
+  await withClient(databaseUrl, (client) => client.query('CHECKPOINT')).catch(() => undefined);
+}
+
+async function benchContender(
+  adminUrl: string,
+  contender: Contender,
+  runId: string,
+  plans: Plan[],
+  options: Required<Omit<BenchAppendOptions, 'onProgress'>>,
+  onProgress: BenchAppendOptions['onProgress'],
+): Promise<AppendMeasurement[]> {
+  const database = `bench_append_${runId}_${contender}`;
+  await withClient(adminUrl, (client) => client.query(`CREATE DATABASE ${database}`));
+  const databaseUrl = databaseUrlFor(adminUrl, database);
+  try {
+    const prepared = await PREPARE[contender](databaseUrl, options.concurrency);
+    try {
+      const measurements: AppendMeasurement[] = [];
+      let stored = 0;
+      for (const plan of plans) {
+        const total = plan.appends * plan.eventsPerAppend;
+        await checkpoint(databaseUrl);
+        onProgress?.({ contender, mode: plan.mode, events: 0, total });
+        const started = performance.now();
+        const { events, streams } = await runPlan(prepared, runId, plan, options, (done) =>
+          onProgress?.({ contender, mode: plan.mode, events: done, total }),
+        );
+        const seconds = (performance.now() - started) / 1000;
+        stored += events;
+        const counted = await prepared.countEvents();
+        if (counted !== stored) throw new Error(`${contender} ${plan.mode}: ${counted} events stored, ${stored} appended`);
+        measurements.push({
+          contender,
+          mode: plan.mode,
+          appends: plan.appends,
+          eventsPerAppend: plan.eventsPerAppend,
+          events,
+          streams,
+          seconds,
+          eventsPerSecond: events / seconds,
+        });
+      }
+      return measurements;
+    } finally {
+      await prepared.close();
+    }
+  } finally {
+    // FORCE: a connection a failed step left open must not keep the bench database behind.
+    await withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+  }
+}
+
+/**
+ * Measures the three contenders, one after another, each in a fresh database on the server of
+ * `databaseUrl` (an admin connection allowed to create and drop databases).
+ */
+export async function benchAppend(databaseUrl: string, options: BenchAppendOptions = {}): Promise<AppendBenchResult> {
+  const settings = {
+    singleEvents: positive('singleEvents', options.singleEvents ?? 5_000),
+    batches: positive('batches', options.batches ?? 200),
+    batchSize: positive('batchSize', options.batchSize ?? 100),
+    concurrency: positive('concurrency', options.concurrency ?? 8),
+    appendsPerStream: positive('appendsPerStream', options.appendsPerStream ?? 10),
+  };
+  const plans: Plan[] = [
+    { mode: 'single', appends: settings.singleEvents, eventsPerAppend: 1 },
+    { mode: 'batch', appends: settings.batches, eventsPerAppend: settings.batchSize },
+  ];
+  const postgres = await withClient(databaseUrl, async (client) => {
+    const result = await client.query<{ server_version: string }>('SHOW server_version');
+    return result.rows[0].server_version;
+  });
+  const runId = Math.random().toString(36).slice(2, 10);
+  const measurements: AppendMeasurement[] = [];
+  // emmett last: its driver swaps pg's global type parsers while it runs (restored after).
+  for (const contender of ['ours', 'copy', 'emmett'] as const) {
+    measurements.push(...(await benchContender(databaseUrl, contender, runId, plans, settings, options.onProgress)));
+  }
+  const rate = (contender: Contender, mode: AppendMode) =>
+    measurements.find((measurement) => measurement.contender === contender && measurement.mode === mode)!.eventsPerSecond;
+  const cpus = os.cpus();
+  return {
+    runId,
+    machine: { cpu: cpus[0]?.model?.trim() || 'unknown CPU', cores: cpus.length, memoryGiB: os.totalmem() / 2 ** 30 },
+    node: process.version,
+    postgres,
+    packages: {
+      emmettPostgresql: installedVersion('@event-driven-io/emmett-postgresql'),
+      pgCopyStreams: installedVersion('pg-copy-streams'),
+    },
+    options: settings,
+    measurements: CONTENDERS.flatMap((contender) => MODES.map((mode) => measurements.find((m) => m.contender === contender && m.mode === mode)!)),
+    ratios: MODES.map((mode) => ({
+      mode,
+      oursToPeer: rate('ours', mode) / rate('emmett', mode),
+      oursToCopy: rate('ours', mode) / rate('copy', mode),
+    })),
+  };
+}
+
+export function contenderLabel(contender: Contender, result: Pick<AppendBenchResult, 'packages'>): string {
+  switch (contender) {
+    case 'ours':
+      return 'ours: PostgresEventStore';
+    case 'emmett':
+      return `peer: emmett-postgresql ${result.packages.emmettPostgresql}`;
+    case 'copy':
+      return `limit: raw COPY (pg-copy-streams ${result.packages.pgCopyStreams})`;
+  }
+}
+
+function modeLabel(mode: AppendMode, batchSize: number): string {
+  return mode === 'single' ? 'single-event transactions' : `${batchSize}-event batches`;
+}
+
+/** The result as markdown: machine and versions, events/s per contender and mode, the ratios. */
+export function formatAppendReport(result: AppendBenchResult): string {
+  const { options } = result;
+  const rate = (value: number) => Math.round(value).toLocaleString('en-US');
+  const ratio = (value: number) => `${value.toFixed(2)}×`;
+  const find = (contender: Contender, mode: AppendMode) =>
+    result.measurements.find((measurement) => measurement.contender === contender && measurement.mode === mode)!;
+  const lines = [
+    `Machine: ${result.machine.cpu}, ${result.machine.cores} cores, ${result.machine.memoryGiB.toFixed(1)} GiB RAM`,
+    `Node ${result.node}, PostgreSQL ${result.postgres}`,
+    `Workload: ${options.singleEvents} single-event appends and ${options.batches} appends of ${options.batchSize} events, ` +
+      `${options.concurrency} concurrent appenders (one connection each), a new stream every ${options.appendsPerStream} appends; ` +
+      'a fresh database per contender',
+    '',
+    `| contender | ${MODES.map((mode) => `${modeLabel(mode, options.batchSize)} (events/s)`).join(' | ')} |`,
+    `|---|${MODES.map(() => '---:').join('|')}|`,
+    ...CONTENDERS.map(
+      (contender) => `| ${contenderLabel(contender, result)} | ${MODES.map((mode) => rate(find(contender, mode).eventsPerSecond)).join(' | ')} |`,
+    ),
+    `| ours ÷ peer | ${result.ratios.map((entry) => ratio(entry.oursToPeer)).join(' | ')} |`,
+    `| ours ÷ COPY | ${result.ratios.map((entry) => ratio(entry.oursToCopy)).join(' | ')} |`,
+    '',
+    '| contender | mode | appends | events | streams | seconds | events/s |',
+    '|---|---|---:|---:|---:|---:|---:|',
+    ...result.measurements.map(
+      (m) =>
+        `| ${contenderLabel(m.contender, result)} | ${modeLabel(m.mode, m.eventsPerAppend)} | ${m.appends} | ${m.events} | ${m.streams} | ` +
+        `${m.seconds.toFixed(2)} | ${rate(m.eventsPerSecond)} |`,
+    ),
+  ];
+  return lines.join('\n');
+}
