@@ -108,9 +108,10 @@ export interface DatasetOptions {
    */
   engine?: 'direct' | 'service';
   /**
-   * Worker threads that generate organs side by side (the rows are the same with any number; 0:
-   * all on this thread). Default 2 when this module runs compiled (dist), 0 on the TypeScript
-   * sources, where a worker would need a loader (`workerExecArgv`).
+   * Worker threads that generate organs side by side; the rows are the same with any number.
+   * Default 0: all on this thread, which on 2 cores (one of them busy with the COPY backend) is
+   * as fast and lighter; more cores make workers worth it. A worker runs this module compiled
+   * (dist); on the TypeScript sources it needs a loader (`workerExecArgv`).
    */
   workers?: number;
   /** Node options of the worker threads, e.g. a loader to run them on the TypeScript sources. */
@@ -146,7 +147,6 @@ export const DEFAULT_PEOPLE = 300_000;
 export const PEOPLE_PER_ORGANIZATION = 100;
 const PEOPLE_PER_UNIT = 10;
 const DEFAULT_CHUNK_EVENTS = 50_000;
-const DEFAULT_WORKERS = 2;
 const YEAR = 2025;
 const RULE_SET_ID = 'national-current';
 
@@ -640,7 +640,19 @@ class GeneratorLog implements EventStore {
     const appended = events.map((event, index): RecordedEvent => {
       this.position += 1;
       const globalPosition = BigInt(this.position);
-      return { ...event, streamId, streamRevision: headRevision + 1 + index, globalPosition, position: { major: 0n, minor: globalPosition }, recordedAt, hash: '' };
+      return {
+        eventId: event.eventId,
+        type: event.type,
+        schemaVersion: event.schemaVersion,
+        data: event.data,
+        metadata: event.metadata,
+        streamId,
+        streamRevision: headRevision + 1 + index,
+        globalPosition,
+        position: { major: 0n, minor: globalPosition },
+        recordedAt,
+        hash: '',
+      };
     });
     if (stream.length === 0) this.streams.set(streamId, stream);
     stream.push(...appended);
@@ -2358,7 +2370,7 @@ class WorkerPool {
 export async function generateDataset(pool: pg.Pool, options: DatasetOptions): Promise<DatasetSummary> {
   const sizes = sizesOf(options);
   const chunkEvents = positiveInteger('chunkEvents', options.chunkEvents ?? DEFAULT_CHUNK_EVENTS);
-  const workers = options.workers ?? (import.meta.url.endsWith('.js') ? DEFAULT_WORKERS : 0);
+  const workers = options.workers ?? 0;
   if (!Number.isSafeInteger(workers) || workers < 0) throw new RangeError(`workers must be 0 or more, got ${workers}`);
   const engine = options.engine ?? 'direct';
   const client = await pool.connect();

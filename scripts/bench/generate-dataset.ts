@@ -2,12 +2,12 @@
  * Generates the benchmark dataset (scripts/bench/dataset.ts) into the database DATABASE_URL names,
  * which is migrated first and must hold no event yet. Progress on stderr; a summary on stdout.
  *
- *   DATABASE_URL=postgresql://… node dist/scripts/bench/generate-dataset.js [--people 300000] [--organizations N] [--seed 1] [--workers 2] [--chunk-events 50000]
+ *   DATABASE_URL=postgresql://… node dist/scripts/bench/generate-dataset.js [--people 300000] [--organizations N] [--seed 1] [--workers 0] [--chunk-events 50000]
  *
  * --people         people (default 300,000)
  * --organizations  organs (default: one per 100 people)
  * --seed           seed of every random choice (default 1): the same seed and sizes give the same events
- * --workers        worker threads generating organs side by side (default 2; 0: all on the main thread); the rows are the same
+ * --workers        worker threads generating organs side by side (default 0: all on the main thread, best on 2 cores); the rows are the same
  * --chunk-events   events per COPY transaction, about (default 50,000)
  */
 import os from 'node:os';
