@@ -1,13 +1,15 @@
 /**
  * Event append throughput of our PostgreSQL store against its peer, emmett-postgresql, and against
- * raw COPY into an equivalent table (the limit), on the same server: single-event transactions and
+ * raw COPY into an equivalent table (the limit), on the same server: single-event appends and
  * batches, the same events, streams and concurrency for each. Each contender gets a fresh database
  * of its own, created from the admin connection and dropped afterwards.
  *
  * The workload: `concurrency` workers; worker w makes the appends w, w + C, w + 2C, … to streams of
- * its own, moving to a new stream after `appendsPerStream` appends, and every append but a stream's
- * first names the revision it expects (our store: `no_stream`, then the returned revision;
- * emmett: 0n, then the returned version), so both run their optimistic concurrency check. COPY
+ * its own, moving to a new stream after `appendsPerStream` appends, and every append names the
+ * revision it expects (our store: `no_stream` for a stream's first, then the returned revision;
+ * emmett: 0n, then the returned version), so both run their optimistic concurrency check. emmett
+ * commits each append in a transaction of its own; our store may write small appends that arrive
+ * together in one statement (see postgres-event-store.ts). COPY
  * writes the same rows our store writes (revisions, recorded time and the hash chain computed in
  * Node from the worker's in-memory head), one COPY per append, each its own transaction; the
  * table's unique (stream, revision) and event id keys stand in for the concurrency check.
@@ -65,6 +67,14 @@ export interface AppendMeasurement {
   streams: number;
   seconds: number;
   eventsPerSecond: number;
+  /** CPU time of this Node process (the appenders and the driver) per event, in microseconds. */
+  clientCpuMicrosPerEvent: number;
+  /**
+   * CPU time of the contender's server backends per event, in microseconds, read from /proc; null
+   * when the server is not on this machine or /proc cannot be read. WAL writer and checkpointer not
+   * included.
+   */
+  serverCpuMicrosPerEvent: number | null;
 }
 
 export interface AppendRatio {
@@ -332,6 +342,36 @@ async function runPlan(
   return { events: appended, streams };
 }
 
+/** Linux counts process CPU time in ticks of 1/100 s (USER_HZ). */
+const MICROS_PER_TICK = 10_000;
+
+/** CPU time (user + system) of the given processes in microseconds; null if /proc cannot tell. */
+function processesCpuMicros(pids: number[]): number | null {
+  if (pids.length === 0) return null;
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return null;
+    }
+  }
+  return ticks * MICROS_PER_TICK;
+}
+
+/** The server processes serving `database`, if the server runs on this machine. */
+async function backendPids(adminUrl: string, database: string): Promise<number[]> {
+  const host = new URL(adminUrl).hostname;
+  const local = host === '' || host === 'localhost' || host.startsWith('127.') || host === '[::1]' || host.startsWith('/');
+  if (!local) return [];
+  const result = await withClient(adminUrl, (client) =>
+    client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database]),
+  );
+  return result.rows.map((row) => row.pid);
+}
+
 /** Flushes dirty pages so a run does not pay for the previous one's checkpoint; skipped without the right. */
 async function checkpoint(databaseUrl: string): Promise<void> {
   await withClient(databaseUrl, (client) => client.query('CHECKPOINT')).catch(() => undefined);
@@ -352,16 +392,21 @@ async function benchContender(
     const prepared = await PREPARE[contender](databaseUrl, options.concurrency);
     try {
       const measurements: AppendMeasurement[] = [];
+      const pids = await backendPids(adminUrl, database);
       let stored = 0;
       for (const plan of plans) {
         const total = plan.appends * plan.eventsPerAppend;
         await checkpoint(databaseUrl);
         onProgress?.({ contender, mode: plan.mode, events: 0, total });
+        const serverBefore = processesCpuMicros(pids);
+        const clientBefore = process.cpuUsage();
         const started = performance.now();
         const { events, streams } = await runPlan(prepared, runId, plan, options, (done) =>
           onProgress?.({ contender, mode: plan.mode, events: done, total }),
         );
         const seconds = (performance.now() - started) / 1000;
+        const client = process.cpuUsage(clientBefore);
+        const serverAfter = processesCpuMicros(pids);
         stored += events;
         const counted = await prepared.countEvents();
         if (counted !== stored) throw new Error(`${contender} ${plan.mode}: ${counted} events stored, ${stored} appended`);
@@ -374,6 +419,8 @@ async function benchContender(
           streams,
           seconds,
           eventsPerSecond: events / seconds,
+          clientCpuMicrosPerEvent: (client.user + client.system) / events,
+          serverCpuMicrosPerEvent: serverBefore === null || serverAfter === null ? null : (serverAfter - serverBefore) / events,
         });
       }
       return measurements;
@@ -446,7 +493,7 @@ export function contenderLabel(contender: Contender, result: Pick<AppendBenchRes
 }
 
 function modeLabel(mode: AppendMode, batchSize: number): string {
-  return mode === 'single' ? 'single-event transactions' : `${batchSize}-event batches`;
+  return mode === 'single' ? 'single-event appends' : `${batchSize}-event batches`;
 }
 
 /** The result as markdown: machine and versions, events/s per contender and mode, the ratios. */
@@ -460,8 +507,9 @@ export function formatAppendReport(result: AppendBenchResult): string {
     `Machine: ${result.machine.cpu}, ${result.machine.cores} cores, ${result.machine.memoryGiB.toFixed(1)} GiB RAM`,
     `Node ${result.node}, PostgreSQL ${result.postgres}`,
     `Workload: ${options.singleEvents} single-event appends and ${options.batches} appends of ${options.batchSize} events, ` +
-      `${options.concurrency} concurrent appenders (one connection each), a new stream every ${options.appendsPerStream} appends; ` +
-      'a fresh database per contender',
+      `${options.concurrency} concurrent appenders (one connection each), a new stream every ${options.appendsPerStream} appends, ` +
+      'each append with its expected revision; a fresh database per contender. emmett and COPY commit every append on its own; ' +
+      'our store writes small appends that arrive together in one statement and commit.',
     '',
     `| contender | ${MODES.map((mode) => `${modeLabel(mode, options.batchSize)} (events/s)`).join(' | ')} |`,
     `|---|${MODES.map(() => '---:').join('|')}|`,
@@ -471,13 +519,18 @@ export function formatAppendReport(result: AppendBenchResult): string {
     `| ours ÷ peer | ${result.ratios.map((entry) => ratio(entry.oursToPeer)).join(' | ')} |`,
     `| ours ÷ COPY | ${result.ratios.map((entry) => ratio(entry.oursToCopy)).join(' | ')} |`,
     '',
-    '| contender | mode | appends | events | streams | seconds | events/s |',
-    '|---|---|---:|---:|---:|---:|---:|',
+    '| contender | mode | appends | events | streams | seconds | events/s | CPU µs/event: Node | CPU µs/event: server |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
     ...result.measurements.map(
       (m) =>
         `| ${contenderLabel(m.contender, result)} | ${modeLabel(m.mode, m.eventsPerAppend)} | ${m.appends} | ${m.events} | ${m.streams} | ` +
-        `${m.seconds.toFixed(2)} | ${rate(m.eventsPerSecond)} |`,
+        `${m.seconds.toFixed(2)} | ${rate(m.eventsPerSecond)} | ${Math.round(m.clientCpuMicrosPerEvent)} | ` +
+        `${m.serverCpuMicrosPerEvent === null ? 'n/a' : Math.round(m.serverCpuMicrosPerEvent)} |`,
     ),
+    '',
+    'CPU: this process (appenders, driver, hashing) and the contender database\'s server backends (from /proc, ' +
+      'in 10 ms ticks; WAL writer and checkpointer not counted). On a shared machine events/s moves with ' +
+      'the other load; CPU per event much less so.',
   ];
   return lines.join('\n');
 }

@@ -4,10 +4,11 @@ import { assessParticipation, type ParticipantFacts } from '../appraisal/domain/
 import { recordDecider, recordStreamId, type RecordCommand, type RecordContext, type RecordState } from '../appraisal/domain/record.decider.js';
 import { formatPeriod, parsePeriod, type GradeCode, type Outcome, type Period } from '../appraisal/domain/vocabulary.js';
 import type { WorkCalendar } from '../calendar/domain/work-calendar.js';
-import type { CommandHandler, CommandResult } from '../command/command-handler.js';
+import { foldEvents, type CommandHandler, type CommandResult } from '../command/command-handler.js';
 import type { CommandMetadata } from '../command/decider.js';
 import { caseDecider, caseStreamId, type CaseOutcome, type CasePenalty } from '../case/domain/case.decider.js';
-import { cycleDecider, cycleStreamId, quotaPosition, type CycleCommand, type Participant } from '../cycle/domain/cycle.decider.js';
+import { cycleDecider, cycleStreamId, quotaPosition, type CycleCommand, type CycleState, type Participant } from '../cycle/domain/cycle.decider.js';
+import type { RecordedEvent } from '../event-store/event.js';
 import type { EventStore } from '../event-store/event-store.port.js';
 import {
   organizationDecider,
@@ -46,6 +47,7 @@ import {
   unitAssessmentStreamId,
   type UnitAssessmentCommand,
 } from '../unit-assessment/domain/unit-assessment.decider.js';
+import { deepFreeze, StreamCache } from './stream-cache.js';
 import { loadStream } from './stream-state.js';
 
 const DEPARTURE_LABELS: Record<string, string> = { LEFT: '调离', RETIRED: '退休', DIED: '去世', DISMISSED: '辞退' };
@@ -76,16 +78,32 @@ function requestedGrade(command: RecordCommand, state: RecordState): { grade?: G
  * then refuses the grade, the slot is given back.
  */
 export class AppraisalService {
+  /**
+   * Published rule set versions, by `<id>@<version>`: a version, once in the log, never changes
+   * (the log is append-only and the next publication is the next version), so every record
+   * command need not read and parse the rule set's stream again. Frozen, as every caller shares it.
+   */
+  private readonly ruleSets = new Map<string, Readonly<RuleSetDocument>>();
+  /** The streams of the hot path (records, people, cycles): a read fetches only what was appended since the last. */
+  private readonly streams: StreamCache;
+
   constructor(
     private readonly store: EventStore,
     private readonly commands: CommandHandler,
     private readonly calendar: WorkCalendar,
-  ) {}
+  ) {
+    this.streams = new StreamCache(store);
+  }
 
   async ruleSet(id: string, version: number): Promise<RuleSetDocument> {
+    const key = `${id}@${version}`;
+    const cached = this.ruleSets.get(key);
+    if (cached) return cached;
     const { state } = await loadStream(this.store, ruleSetDecider, ruleSetStreamId(id));
     const document = state.versions.find((candidate) => candidate.version === version);
     if (!document) throw new NotFoundError('rule set', `${id} version ${version}`);
+    if (this.ruleSets.size >= 1000) this.ruleSets.clear();
+    this.ruleSets.set(key, deepFreeze(document));
     return document;
   }
 
@@ -121,8 +139,9 @@ export class AppraisalService {
     );
   }
 
-  personCommand(personId: string, command: PersonCommand): Promise<CommandResult> {
-    return this.commands.handle(personDecider, streamIdOfPerson(personId), command, undefined);
+  async personCommand(personId: string, command: PersonCommand): Promise<CommandResult> {
+    const streamId = streamIdOfPerson(personId);
+    return this.commands.handle(personDecider, streamId, command, undefined, { events: await this.streams.read(streamId) });
   }
 
   /** Opens a cycle for the organization's participants and one record per participant. */
@@ -219,10 +238,12 @@ export class AppraisalService {
   /** Runs a command on an appraisal record, with the context its decision needs. */
   async recordCommand(recordId: string, command: RecordCommand): Promise<CommandResult> {
     const streamId = `appraisal-${recordId}`;
-    // A command handled before returns its first result, before any quota slot is touched again.
-    const earlier = await this.store.readByCommandId(command.metadata.commandId, streamId);
+    const events = await this.streams.read(streamId);
+    // A command handled before returns its first result, before any quota slot is touched again
+    // (its events are in the stream just read: what readByCommandId would answer).
+    const earlier = events.filter((event) => event.metadata.commandId === command.metadata.commandId);
     if (earlier.length > 0) return { streamId, events: earlier, replayed: true };
-    const { state, events } = await loadStream(this.store, recordDecider, streamId);
+    const state = foldEvents(recordDecider, events);
     if (!state.opened) throw new NotFoundError('appraisal record', recordId);
     const opened = state.opened;
     const period = parsePeriod(opened.period)!;
@@ -235,7 +256,8 @@ export class AppraisalService {
       investigation: investigation && { caseId: investigation.caseId, openedOn: investigation.openedOn },
     };
     const request = requestedGrade(command, state);
-    if (!request) return this.commands.handle(recordDecider, streamId, command, context);
+    // The handler decides on the stream as read here; if it moved meanwhile, the append conflicts and it reads again.
+    if (!request) return this.commands.handle(recordDecider, streamId, command, context, { events, state });
 
     const cycleStream = cycleStreamId(opened.organizationId, opened.period);
     const topGrade = scaleFor(ruleSet, { kind: opened.periodKind }, opened.category)?.grades[0].code;
@@ -244,12 +266,15 @@ export class AppraisalService {
     const mayTakeTop = graded && (command.type === 'BackfillGrade' || (request.grade !== undefined && request.grade === topGrade));
     // Slot commands are named after both streams' revisions: a retry after a refusal (its slot
     // given back) takes a slot again instead of replaying the released one.
-    const cycleBefore = await loadStream(this.store, cycleDecider, cycleStream);
+    const cycleEvents = await this.streams.read(cycleStream);
+    const cycleBefore = { events: cycleEvents, state: foldEvents(cycleDecider, cycleEvents) };
     const step = (name: string) => `${name}@${events.length - 1}.${cycleBefore.events.length - 1}`;
-    const slotCommand = (type: 'ReserveTopGrade' | 'ReleaseTopGrade' | 'NoteWithheld' | 'NoteReturnedToQuota', data: Record<string, string>, name: string) =>
-      this.cycleCommand(cycleStream, { type, data } as never, command.metadata, step(name), ruleSet);
-    const reserved = mayTakeTop ? await this.reserveTopGrade(() => slotCommand('ReserveTopGrade', { recordId }, 'reserve'), command.type === 'BackfillGrade') : false;
-    const cycle = reserved ? (await loadStream(this.store, cycleDecider, cycleStream)).state : cycleBefore.state;
+    const slotCommand = (type: 'ReserveTopGrade' | 'ReleaseTopGrade' | 'NoteWithheld' | 'NoteReturnedToQuota', data: Record<string, string>, name: string, loaded?: { events: RecordedEvent[]; state: CycleState }) =>
+      this.cycleCommand(cycleStream, { type, data } as never, command.metadata, step(name), ruleSet, loaded);
+    const reserved = mayTakeTop
+      ? await this.reserveTopGrade(() => slotCommand('ReserveTopGrade', { recordId }, 'reserve', cycleBefore), command.type === 'BackfillGrade')
+      : false;
+    const cycle = reserved ? foldEvents(cycleDecider, await this.streams.read(cycleStream)) : cycleBefore.state;
     context.derivation = {
       measures: measuresOnRecord(discipline),
       efficiencyWarnings: efficiencyWarningsIn(discipline, period.year),
@@ -258,7 +283,7 @@ export class AppraisalService {
     };
     let result: CommandResult;
     try {
-      result = await this.commands.handle(recordDecider, streamId, command, context);
+      result = await this.commands.handle(recordDecider, streamId, command, context, { events, state });
     } catch (error) {
       if (reserved && error instanceof ApplicationError) {
         await slotCommand('ReleaseTopGrade', { recordId, reason: `${command.type} refused: ${error.code}` }, 'release');
@@ -289,7 +314,7 @@ export class AppraisalService {
   }
 
   private async disciplineOf(personId: string): Promise<DisciplineHistory> {
-    const person = (await loadStream(this.store, personDecider, streamIdOfPerson(personId))).state;
+    const person = foldEvents(personDecider, await this.streams.read(streamIdOfPerson(personId)));
     return person.status === 'UNREGISTERED' ? EMPTY_DISCIPLINE : person.discipline;
   }
 
@@ -356,12 +381,14 @@ export class AppraisalService {
     metadata: CommandMetadata,
     step: string,
     ruleSet: RuleSetDocument,
+    loaded?: { events: RecordedEvent[]; state: CycleState },
   ): Promise<CommandResult> {
     return this.commands.handle(
       cycleDecider,
       streamId,
       { ...command, metadata: subCommand(metadata, step) } as CycleCommand,
       { ruleSet },
+      loaded,
     );
   }
 

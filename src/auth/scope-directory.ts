@@ -1,3 +1,4 @@
+import { StreamCache } from '../application/stream-cache.js';
 import { foldEvents } from '../command/command-handler.js';
 import type { EventStore } from '../event-store/event-store.port.js';
 import { personDecider, streamIdOfPerson } from '../people/domain/person.decider.js';
@@ -28,7 +29,8 @@ class BoundedCache<V> {
  * Where things sit in the organization tree, read from the log rather than the read models, so a
  * write right after a registration is judged on what was registered (no projection lag). What never
  * changes once written — an organization's parent, a record's organization, unit and person, a
- * case's person, an assessment's organization — is cached; a person's post is read every time.
+ * case's person, an assessment's organization — is cached; a person's post is read every time
+ * (the events after those already read).
  */
 export class ScopeDirectory {
   private readonly parents = new BoundedCache<string | null>();
@@ -36,7 +38,12 @@ export class ScopeDirectory {
   private readonly cases = new BoundedCache<string>();
   private readonly assessments = new BoundedCache<string>();
 
-  constructor(private readonly store: EventStore) {}
+  /** People's streams, read again on every request for their current post: only what was appended since comes from the store. */
+  private readonly people: StreamCache;
+
+  constructor(private readonly store: EventStore) {
+    this.people = new StreamCache(store);
+  }
 
   private async firstEventData(streamId: string): Promise<Record<string, unknown> | undefined> {
     const [first] = await this.store.readStream(streamId, { maxCount: 1 });
@@ -73,7 +80,7 @@ export class ScopeDirectory {
 
   /** The organization of the person's current post; undefined when the person is not registered. */
   async postOf(personId: string): Promise<string | undefined> {
-    const state = foldEvents(personDecider, await this.store.readStream(streamIdOfPerson(personId)));
+    const state = foldEvents(personDecider, await this.people.read(streamIdOfPerson(personId)));
     if (state.status === 'UNREGISTERED') return undefined;
     return state.posts[state.posts.length - 1]?.organizationId;
   }

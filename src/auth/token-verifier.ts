@@ -21,7 +21,17 @@ export interface VerifierOptions {
   clockToleranceSeconds?: number;
   /** Told why the JWKS could not be read (for the server log; the caller only learns that it could not). */
   onKeySetError?: (error: unknown) => void;
+  /**
+   * How long a token that verified is remembered, in milliseconds, so that a client's next requests
+   * with it skip the signature check (never past the token's `exp`). 0 verifies every request.
+   * Default 30 s: no longer than a key removed from a JWKS stays usable anyway (jose keeps the
+   * set for minutes).
+   */
+  verifiedTokenTtlMs?: number;
 }
+
+/** Verified tokens kept at most; beyond it the expired ones go, then the oldest. */
+const VERIFIED_TOKENS_LIMIT = 10_000;
 
 const ID_PATTERN = /^[^\s]{1,100}$/;
 
@@ -83,8 +93,32 @@ export function createTokenVerifier(key: VerificationKey, options: VerifierOptio
     getKey = publicKey;
     algorithms = algorithmsFor(publicKey) ?? [];
   }
+  const ttlMs = options.verifiedTokenTtlMs ?? 30_000;
+  // The exact token string → its principal, until when it may be trusted without verifying it again.
+  const verified = new Map<string, { principal: Principal; until: number }>();
+  const remember = (token: string, principal: Principal, expiresAtSeconds: number | undefined) => {
+    const now = Date.now();
+    const until = Math.min(now + ttlMs, (expiresAtSeconds ?? 0) * 1000);
+    if (ttlMs <= 0 || until <= now) return principal;
+    if (verified.size >= VERIFIED_TOKENS_LIMIT) {
+      for (const [key, entry] of verified) if (entry.until <= now) verified.delete(key);
+      for (const key of verified.keys()) {
+        if (verified.size < VERIFIED_TOKENS_LIMIT) break;
+        verified.delete(key);
+      }
+    }
+    // Shared by every request that presents the token: nobody may change it.
+    const shared = Object.freeze({ ...principal, roles: Object.freeze([...principal.roles]) as Principal['roles'] });
+    verified.set(token, { principal: shared, until });
+    return shared;
+  };
   return {
     async verify(token: string): Promise<Principal> {
+      const known = verified.get(token);
+      if (known) {
+        if (Date.now() < known.until) return known.principal;
+        verified.delete(token);
+      }
       try {
         const { payload } = await jwtVerify(token, getKey as never, {
           issuer: options.issuer,
@@ -93,7 +127,7 @@ export function createTokenVerifier(key: VerificationKey, options: VerifierOptio
           requiredClaims: ['exp', 'sub'],
           clockTolerance: options.clockToleranceSeconds ?? 30,
         });
-        return principalFromClaims(payload);
+        return remember(token, principalFromClaims(payload), payload.exp);
       } catch (error) {
         throw refusal(error);
       }

@@ -37,8 +37,9 @@ export interface CommandHandlerOptions {
 }
 
 /**
- * The write path: read the stream, fold `evolve`, `decide`, append with the expected revision.
- * A version conflict re-reads and decides again, a bounded number of times.
+ * The write path: read the stream, return the command's earlier result if it ran before, fold
+ * `evolve`, `decide`, append with the expected revision. A version conflict re-reads and decides
+ * again, a bounded number of times.
  */
 export class CommandHandler {
   constructor(
@@ -46,19 +47,29 @@ export class CommandHandler {
     private readonly options: CommandHandlerOptions = { maxAttempts: 5 },
   ) {}
 
+  /**
+   * `loaded` is the stream as the caller just read it to build the context (and, if it folded it,
+   * the state it came to): the first attempt decides on it instead of reading the stream again.
+   * The append still expects its last revision, so a stream that moved meanwhile is a version
+   * conflict and the next attempt reads it afresh.
+   */
   async handle<C extends Command, E extends DecidedEvent, S, Context = void>(
     decider: Decider<C, E, S, Context>,
     streamId: string,
     command: C,
     context: Context,
+    loaded?: { events: RecordedEvent[]; state?: S },
   ): Promise<CommandResult> {
     const { commandId } = command.metadata;
     for (let attempt = 1; ; attempt += 1) {
-      const earlier = await this.store.readByCommandId(commandId, streamId);
-      if (earlier.length > 0) return { streamId: earlier[0].streamId, events: earlier, replayed: true };
+      const reuse = attempt === 1 ? loaded : undefined;
+      const history = reuse ? reuse.events : await this.store.readStream(streamId);
+      // The command's earlier events on this stream (what readByCommandId answers), found in the
+      // history read anyway: one read of the stream serves the idempotency check and the decision.
+      const earlier = history.filter((event) => event.metadata.commandId === commandId);
+      if (earlier.length > 0) return { streamId, events: earlier, replayed: true };
 
-      const history = await this.store.readStream(streamId);
-      const state = foldEvents(decider, history);
+      const state = reuse?.state ?? foldEvents(decider, history);
       const decided = decider.decide(command, state, context);
       if (decided.length === 0) return { streamId, events: [], replayed: false };
 

@@ -50,7 +50,7 @@ export function gradeViewLoaders({ grades, queries, ruleSet }: GradeViewLoaderDe
   const label = (document: RuleSetDocument, row: GradeViewRow, outcome: Outcome): LabelledOutcome =>
     queries.labelOutcome(document, row.periodKind, row.category, outcome);
 
-  return {
+  const loaders = {
     GradeView: {
       async ruleSet(batch: Query[], context: object): Promise<RuleSetReference[]> {
         const documents = await ruleSets(batch.map(({ obj }) => obj), context);
@@ -88,4 +88,12 @@ export function gradeViewLoaders({ grades, queries, ruleSet }: GradeViewLoaderDe
       },
     },
   };
+  // No per-request result cache keyed by the serialized parent (mercurius' loader cache): every
+  // call is batched as it comes. (mercurius turns it on with its query cache, which the hardening enables.)
+  return Object.fromEntries(
+    Object.entries(loaders).map(([type, fields]) => [
+      type,
+      Object.fromEntries(Object.entries(fields).map(([field, loader]) => [field, { loader, opts: { cache: false } }])),
+    ]),
+  ) as MercuriusLoaders;
 }

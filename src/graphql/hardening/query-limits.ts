@@ -159,33 +159,41 @@ function refusal(code: string, message: string, details: Record<string, unknown>
   return new GraphQLError(message, { nodes, originalError: new ApplicationError(code, message, details) });
 }
 
+/** What a request asks beyond its document: its variables and the operation it names. */
+export interface LimitedRequest {
+  variables?: Record<string, unknown> | null;
+  operationName?: string | null;
+}
+
+/** The refusals of the operations the request runs that are deeper or costlier than the limits (none: within them). */
+export function queryLimitErrors(schema: GraphQLSchema, document: DocumentNode, limits: QueryLimits, request: LimitedRequest = {}): GraphQLError[] {
+  const errors: GraphQLError[] = [];
+  for (const operation of selectedOperations(document, request.operationName)) {
+    const { depth, complexity } = measureOperation(schema, document, operation, request.variables ?? {});
+    const name = operation.name ? `operation ${operation.name.value}` : 'the operation';
+    if (depth > limits.maxDepth) {
+      errors.push(refusal(QUERY_TOO_DEEP, `${name} nests fields ${depth} deep; at most ${limits.maxDepth} levels are allowed`, { depth, maxDepth: limits.maxDepth }, operation));
+    }
+    if (complexity > limits.maxComplexity) {
+      errors.push(
+        refusal(
+          QUERY_TOO_COMPLEX,
+          `${name} has complexity ${complexity}; at most ${limits.maxComplexity} is allowed (each field counts 1, a paginated list its subtree times first): ask for smaller pages or fewer fields`,
+          { complexity, maxComplexity: limits.maxComplexity },
+          operation,
+        ),
+      );
+    }
+  }
+  return errors;
+}
+
 /** A validation rule refusing an operation deeper or costlier than the limits, before anything executes. */
-export function queryLimitsRule(
-  limits: QueryLimits,
-  request: { variables?: Record<string, unknown> | null; operationName?: string | null } = {},
-): ValidationRule {
+export function queryLimitsRule(limits: QueryLimits, request: LimitedRequest = {}): ValidationRule {
   return (context: ValidationContext): ASTVisitor => ({
     Document: {
       leave(document) {
-        for (const operation of selectedOperations(document, request.operationName)) {
-          const { depth, complexity } = measureOperation(context.getSchema(), document, operation, request.variables ?? {});
-          const name = operation.name ? `operation ${operation.name.value}` : 'the operation';
-          if (depth > limits.maxDepth) {
-            context.reportError(
-              refusal(QUERY_TOO_DEEP, `${name} nests fields ${depth} deep; at most ${limits.maxDepth} levels are allowed`, { depth, maxDepth: limits.maxDepth }, operation),
-            );
-          }
-          if (complexity > limits.maxComplexity) {
-            context.reportError(
-              refusal(
-                QUERY_TOO_COMPLEX,
-                `${name} has complexity ${complexity}; at most ${limits.maxComplexity} is allowed (each field counts 1, a paginated list its subtree times first): ask for smaller pages or fewer fields`,
-                { complexity, maxComplexity: limits.maxComplexity },
-                operation,
-              ),
-            );
-          }
-        }
+        for (const error of queryLimitErrors(context.getSchema(), document, limits, request)) context.reportError(error);
       },
     },
   });
