@@ -1,8 +1,10 @@
 /**
  * The benchmark dataset: a year of appraisals (2025: the quarterly cycles Q1–Q3 and the annual
- * one) for `people` civil servants in `organizations` organs (about 10 units each, ~10 people per
- * unit, the first of each unit its section head), written straight into the `events` table of a
- * migrated, empty database. Default 300,000 people in 3,000 organs (about 100 each).
+ * one) for `people` civil servants in `organizations` organs under one province-level root
+ * organization (`province`, 全省机关), written straight into the `events` table of a migrated,
+ * empty database. Default 300,000 people in 3,000 organs: the first organ has 1,000 people (the
+ * "1,000-person organization"; at most half the people in small runs), the others share the rest
+ * (about 100 each). Units of ~10 people, the first of each unit its section head.
  *
  * How the events are made: the service's own write side on an in-memory log. Everything but the
  * record commands goes through `AppraisalService` and `CommandHandler` (rule set, organizations,
@@ -18,7 +20,7 @@
  * projection up on the dataset appends nothing. The test checks the rows against the same year
  * run command by command through `AppraisalService` on `PostgresEventStore`: identical.
  *
- * The year of an organ, in time order: register the organ, its units and people, adopt the rule
+ * The year of an organ, in time order: register the organ (under the province), its units and people, adopt the rule
  * set; each cycle step by step (open with all the people, self summaries, scores and bonuses or
  * deductions, democratic evaluation, comments, proposal, review, determination with its trace,
  * public notice of the top grades over working days, finalisation, publication, notification,
@@ -29,7 +31,7 @@
  * some still open), and admonitions recorded after the grade was final (flagged, half corrected).
  * The proposals keep to what the record's derivation allows and to the quota.
  *
- * Global order: the rule set at position 1, then one organ after another (an organ's streams are
+ * Global order: the rule set at position 1, the province at 2, then one organ after another (an organ's streams are
  * its own); positions are contiguous, assigned here (traces cite them) and written with the rows;
  * the `global_position` sequence is moved past them at the end. Recorded times rise within an
  * organ's block, and so within every stream; they start again at each organ (the organs' years
@@ -79,6 +81,7 @@ import {
   type DisciplineHistory,
   type MeasureData,
 } from '../../src/people/domain/discipline-record.js';
+import { streamIdOfOrganization } from '../../src/organization/domain/organization.decider.js';
 import { personDecider, streamIdOfPerson, type PersonState } from '../../src/people/domain/person.decider.js';
 import type { MeasureCode, RuleSetDocument } from '../../src/rule-set/domain/rule-set.js';
 import { ruleSetDecider, ruleSetStreamId } from '../../src/rule-set/domain/rule-set.decider.js';
@@ -96,6 +99,11 @@ export interface DatasetOptions {
   people: number;
   /** Organs (default: one per 100 people, at least 1). */
   organizations?: number;
+  /**
+   * People of the first organ, the largest (default 1,000, at most half the people and at least
+   * an even share); the other organs share the rest evenly.
+   */
+  largestOrganization?: number;
   /** Seed of every random choice (default 1). */
   seed?: number;
   /** Called after each organ and each written chunk. */
@@ -133,6 +141,8 @@ export interface DatasetProgress {
 export interface DatasetSummary {
   people: number;
   organizations: number;
+  /** People of the largest organ (the first). */
+  largestOrganization: number;
   units: number;
   /** Appraisal records (one per person and cycle). */
   records: number;
@@ -145,6 +155,10 @@ export interface DatasetSummary {
 
 export const DEFAULT_PEOPLE = 300_000;
 export const PEOPLE_PER_ORGANIZATION = 100;
+export const LARGEST_ORGANIZATION_PEOPLE = 1_000;
+/** The root every organ sits under: a province-wide summary is one of this organization. */
+export const PROVINCE_ID = 'province';
+const PROVINCE_NAME = '全省机关';
 const PEOPLE_PER_UNIT = 10;
 const DEFAULT_CHUNK_EVENTS = 50_000;
 const YEAR = 2025;
@@ -1080,6 +1094,7 @@ interface GeneratorContext {
   seed: number;
   people: number;
   organizations: number;
+  largestOrganization: number;
   engine: Engine;
   clock: SimulatedClock;
   calendar: WorkCalendar;
@@ -1091,8 +1106,13 @@ interface GeneratorContext {
 const organizationIdOf = (index: number) => `org${String(index + 1).padStart(4, '0')}`;
 const personIdOf = (index: number) => `p${String(index + 1).padStart(6, '0')}`;
 
-function firstPersonOf(organization: number, people: number, organizations: number): number {
-  return Math.floor((organization * people) / organizations);
+/** The index of the organ's first person: the largest organ first, then the rest shared evenly. */
+function firstPersonOf(organization: number, sizes: Pick<Sizes, 'people' | 'organizations' | 'largestOrganization'>): number {
+  const { people, organizations, largestOrganization } = sizes;
+  if (organization === 0) return 0;
+  if (organization >= organizations) return people;
+  const others = organizations - 1;
+  return largestOrganization + Math.floor(((organization - 1) * (people - largestOrganization)) / others);
 }
 
 const GRADE_CHANGING = new Set(['APPRAISAL.TOP_GRADE_BARRED', 'APPRAISAL.GRADE_FORCED', 'APPRAISAL.QUOTA_EXCEEDED']);
@@ -1153,9 +1173,8 @@ class OrganizationYear {
   // ----- people ------------------------------------------------------------------------------
 
   private createPeople(): void {
-    const { people, organizations } = this.context;
-    const first = firstPersonOf(this.index, people, organizations);
-    const last = firstPersonOf(this.index + 1, people, organizations);
+    const first = firstPersonOf(this.index, this.context);
+    const last = firstPersonOf(this.index + 1, this.context);
     const count = last - first;
     const unitCount = Math.max(1, Math.round(count / PEOPLE_PER_UNIT));
     for (let unit = 0; unit < unitCount; unit += 1) {
@@ -1455,7 +1474,7 @@ class OrganizationYear {
     const { ruleSet } = this.context;
     const { appraisal } = this.context.engine;
     const name = organizationName(this.index);
-    await appraisal.registerOrganization({ organizationId: this.organizationId, name, kind: 'ORGAN' }, this.meta(this.hr, `${this.organizationId}/register`));
+    await appraisal.registerOrganization({ organizationId: this.organizationId, name, kind: 'ORGAN', parentId: PROVINCE_ID }, this.meta(this.hr, `${this.organizationId}/register`));
     for (const unit of this.units) {
       await appraisal.registerOrganization({ organizationId: unit.unitId, name: unit.name, kind: 'UNIT', parentId: this.organizationId }, this.meta(this.hr, `${unit.unitId}/register`));
     }
@@ -2122,28 +2141,45 @@ function positiveInteger(name: string, value: number): number {
 interface Sizes {
   people: number;
   organizations: number;
+  largestOrganization: number;
   seed: number;
 }
 
-function sizesOf(options: Pick<DatasetOptions, 'people' | 'organizations' | 'seed'>): Sizes {
+function sizesOf(options: Pick<DatasetOptions, 'people' | 'organizations' | 'largestOrganization' | 'seed'>): Sizes {
   const people = positiveInteger('people', options.people);
   const organizations = positiveInteger('organizations', options.organizations ?? Math.max(1, Math.round(people / PEOPLE_PER_ORGANIZATION)));
   if (organizations > people) throw new RangeError(`${organizations} organizations for ${people} people: every organization needs someone`);
+  const evenShare = Math.ceil(people / organizations);
+  const largestOrganization =
+    organizations === 1
+      ? people
+      : positiveInteger('largestOrganization', options.largestOrganization ?? Math.max(evenShare, Math.min(LARGEST_ORGANIZATION_PEOPLE, Math.floor(people / 2))));
+  if (organizations > 1 && people - largestOrganization < organizations - 1) {
+    throw new RangeError(`largestOrganization ${largestOrganization} leaves ${people - largestOrganization} people for the other ${organizations - 1} organizations: each needs someone`);
+  }
   const seed = options.seed ?? 1;
   if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
-  return { people, organizations, seed };
+  return { people, organizations, largestOrganization, seed };
 }
 
-/** The rule set every organ adopts, published once before them all: the same event wherever it is generated. */
-async function publishRuleSet(engine: Engine, clock: SimulatedClock, seed: number): Promise<RuleSetDocument> {
+/**
+ * What every organ shares, written once before them all (the same events wherever they are
+ * generated): the rule set every organ adopts (position 1) and the province every organ sits under (2).
+ */
+async function publishShared(engine: Engine, clock: SimulatedClock, seed: number): Promise<RuleSetDocument> {
   const preset = loadPresetRuleSets().find((document) => document.id === RULE_SET_ID);
   if (!preset) throw new Error(`no preset rule set ${RULE_SET_ID}`);
   clock.reset(`${YEAR}-01-02`);
+  const admin: Actor = { id: 'hr.admin', role: 'HR', organizationId: '*' };
   const published = await engine.appraisal.publishRuleSet(preset, {
     commandId: uuid('dataset', String(seed), 'ruleset', preset.id, String(preset.version)),
-    actor: { id: 'hr.admin', role: 'HR', organizationId: '*' },
+    actor: admin,
     now: clock.now(),
   });
+  await engine.appraisal.registerOrganization(
+    { organizationId: PROVINCE_ID, name: PROVINCE_NAME, kind: 'ORGAN' },
+    { commandId: uuid('dataset', String(seed), 'organization', PROVINCE_ID), actor: admin, now: clock.now() },
+  );
   return published.events[0].data.document as RuleSetDocument;
 }
 
@@ -2169,10 +2205,11 @@ class DatasetGenerator {
     this.engine = engine === 'service' ? new ServiceEngine(this.log, appraisal) : new DirectEngine(this.log, appraisal, this.calendar);
   }
 
-  /** Publishes the rule set; its row (position 1). */
+  /** Publishes the rule set and registers the province; their rows (positions 1 and 2). */
   async start(): Promise<Rows> {
-    const ruleSet = await publishRuleSet(this.engine, this.clock, this.sizes.seed);
+    const ruleSet = await publishShared(this.engine, this.clock, this.sizes.seed);
     this.log.keep(ruleSetStreamId(RULE_SET_ID));
+    this.log.keep(streamIdOfOrganization(PROVINCE_ID));
     this.context = {
       ...this.sizes,
       engine: this.engine,
@@ -2203,8 +2240,8 @@ class DatasetGenerator {
   }
 }
 
-/** Where an organ's events are numbered from while it is decided (after the rule set's one event). */
-const FIRST_ORGANIZATION_POSITION = 2;
+/** Where an organ's events are numbered from while it is decided (after the rule set's and the province's events). */
+const FIRST_ORGANIZATION_POSITION = 3;
 
 /** Rows gathered into one COPY transaction. */
 class Chunk {
@@ -2436,6 +2473,7 @@ export async function generateDataset(pool: pg.Pool, options: DatasetOptions): P
     return {
       people: sizes.people,
       organizations: sizes.organizations,
+      largestOrganization: sizes.largestOrganization,
       units,
       records: eventTypes.get('RecordOpened') ?? 0,
       events: generated,
@@ -2456,14 +2494,14 @@ export async function generateDataset(pool: pg.Pool, options: DatasetOptions): P
  */
 export async function generateThroughStore(
   makeStore: (clock: () => Date) => EventStore,
-  options: Pick<DatasetOptions, 'people' | 'organizations' | 'seed'>,
+  options: Pick<DatasetOptions, 'people' | 'organizations' | 'largestOrganization' | 'seed'>,
 ): Promise<void> {
   const sizes = sizesOf(options);
   const clock = new SimulatedClock();
   const store = makeStore(() => new Date(clock.stamp()));
   const calendar = rememberingCalendar(officialCalendar());
   const engine = new ServiceEngine(store, new AppraisalService(store, new CommandHandler(store), calendar));
-  const ruleSet = await publishRuleSet(engine, clock, sizes.seed);
+  const ruleSet = await publishShared(engine, clock, sizes.seed);
   const context: GeneratorContext = { ...sizes, engine, clock, calendar, ruleSet, specials: selectSpecials(sizes.people, sizes.seed), quarterDays: new Map() };
   for (let index = 0; index < sizes.organizations; index += 1) await new OrganizationYear(context, index).run();
 }

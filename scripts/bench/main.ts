@@ -3,9 +3,12 @@
  *
  *   npm run bench -- [--people 300000] [--seed 1] [--seconds 20] [--clients 1,8,32]
  *                    [--samples 200] [--skip dataset,rebuild,queries,commands,append]
+ *                    [--keep-dataset] [--dataset NAME]
  *
- * 1. generates the deterministic dataset (DATASET: --people, one organ per 100 people, a year of
- *    three quarterly cycles and one annual) into a fresh database, with a progress bar;
+ * 1. generates the deterministic dataset (--people, one organ per 100 people under a province
+ *    root, the first organ of 1,000; a year of three quarterly cycles and one annual) into a fresh
+ *    database, with a progress bar (`--keep-dataset` keeps that database afterwards and prints its
+ *    name; `--dataset NAME` measures on such a kept database instead of generating one);
  * 2. rebuilds every projection from zero against a raw sequential read of the log (the limit);
  * 3. times the queries: grade trace, the record as of a moment, the largest organization's roster
  *    report and the province-wide quarterly summary (gradeSummary of the root);
@@ -68,6 +71,20 @@ async function dropDatabase(admin: string, database: string): Promise<void> {
   }
 }
 
+/** What a kept dataset holds: its events and people, as read from it. */
+async function datasetSize(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ events: string; people: string }>(
+      `SELECT (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM events WHERE type = 'PersonRegistered') AS people`,
+    );
+    return `${Number(rows[0].people).toLocaleString('en-US')} people, ${Number(rows[0].events).toLocaleString('en-US')} events`;
+  } finally {
+    await client.end();
+  }
+}
+
 const ms = (value: number) => value.toFixed(1);
 const rate = (events: number, seconds: number) => Math.round(events / seconds).toLocaleString('en-US');
 const verdict = (holds: boolean) => (holds ? 'met' : '**missed**');
@@ -76,7 +93,7 @@ function formatDataset(summary: DatasetSummary): string {
   return [
     '### Dataset',
     '',
-    `${summary.people.toLocaleString('en-US')} people, ${summary.organizations.toLocaleString('en-US')} organs, ${summary.units.toLocaleString('en-US')} units, ${summary.records.toLocaleString('en-US')} records, ${summary.events.toLocaleString('en-US')} events generated in ${summary.seconds.toFixed(1)} s (${rate(summary.events, summary.seconds)} events/s).`,
+    `${summary.people.toLocaleString('en-US')} people, ${summary.organizations.toLocaleString('en-US')} organs under one province root (the largest of ${summary.largestOrganization.toLocaleString('en-US')} people), ${summary.units.toLocaleString('en-US')} units, ${summary.records.toLocaleString('en-US')} records, ${summary.events.toLocaleString('en-US')} events generated in ${summary.seconds.toFixed(1)} s (${rate(summary.events, summary.seconds)} events/s).`,
   ].join('\n');
 }
 
@@ -119,6 +136,8 @@ async function main(): Promise<void> {
       clients: { type: 'string' },
       samples: { type: 'string' },
       skip: { type: 'string' },
+      'keep-dataset': { type: 'boolean' },
+      dataset: { type: 'string' },
     },
   });
   const people = whole('people', values.people, DEFAULT_PEOPLE);
@@ -128,6 +147,14 @@ async function main(): Promise<void> {
   const clients = (values.clients ?? '1,8,32').split(',').map((text) => whole('clients', text, 1));
   const skipped = new Set((values.skip ?? '').split(',').filter(Boolean) as Step[]);
   for (const step of skipped) if (!STEPS.includes(step)) throw new Error(`--skip takes ${STEPS.join(', ')}; got ${step}`);
+  const keptDataset = values.dataset;
+  if (keptDataset !== undefined && !/^bench_[a-z0-9]+_dataset$/.test(keptDataset)) {
+    throw new Error(`--dataset takes the name of a database a --keep-dataset run printed (bench_<run>_dataset), got ${keptDataset}`);
+  }
+  if (keptDataset !== undefined && values['keep-dataset']) throw new Error('--dataset already names a kept database: --keep-dataset is for a run that generates one');
+  // A kept dataset is measured as it is: generating into it again would find it full.
+  if (keptDataset !== undefined) skipped.add('dataset');
+  const keepDataset = values['keep-dataset'] === true || keptDataset !== undefined;
 
   const admin = process.env.DATABASE_URL ?? DEFAULT_URL;
   const runId = `${Date.now().toString(36)}`;
@@ -140,14 +167,15 @@ async function main(): Promise<void> {
     `## Benchmark ${new Date().toISOString().slice(0, 10)}`,
     '',
     `Machine: ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM; Node ${process.version}; PostgreSQL ${postgres} (${new URL(admin).host}).`,
-    `Options: --people ${people} --seed ${seed} --seconds ${seconds} --clients ${clients.join(',')} --samples ${samples}${skipped.size ? ` --skip ${[...skipped].join(',')}` : ''}`,
+    `Options: --people ${people} --seed ${seed} --seconds ${seconds} --clients ${clients.join(',')} --samples ${samples}${skipped.size ? ` --skip ${[...skipped].join(',')}` : ''}${keptDataset ? ` --dataset ${keptDataset}` : ''}`,
   );
 
-  const datasetDatabase = `bench_${runId}_dataset`;
-  await createDatabase(admin, datasetDatabase);
+  const datasetDatabase = keptDataset ?? `bench_${runId}_dataset`;
+  if (!keptDataset) await createDatabase(admin, datasetDatabase);
   const datasetUrl = databaseUrl(admin, datasetDatabase);
   try {
     await migrate(datasetUrl, () => undefined);
+    if (keptDataset) sections.push('', `Dataset: the kept database ${keptDataset} (${await datasetSize(datasetUrl)}).`);
     if (!skipped.has('dataset')) {
       const pool = new pg.Pool({ connectionString: datasetUrl, max: 4 });
       try {
@@ -166,8 +194,11 @@ async function main(): Promise<void> {
         const rebuild = await benchRebuild(infrastructure.pool, infrastructure.projections, (line) => process.stderr.write(`\r${line.padEnd(80)}`));
         process.stderr.write('\n');
         sections.push('', formatRebuild(rebuild));
-      } else {
-        for (const name of infrastructure.projections.names) await infrastructure.projections.catchUp(name);
+      } else if (!skipped.has('queries')) {
+        for (const name of infrastructure.projections.names) {
+          await infrastructure.projections.catchUp(name, (applied) => process.stderr.write(`\rcatching up ${name}: ${applied.toLocaleString('en-US')}`.padEnd(60)));
+        }
+        process.stderr.write('\n');
       }
       if (!skipped.has('queries')) {
         service = await BenchService.start(infrastructure);
@@ -179,7 +210,8 @@ async function main(): Promise<void> {
       else await infrastructure.close();
     }
   } finally {
-    await dropDatabase(admin, datasetDatabase);
+    if (keepDataset) log(`dataset kept in database ${datasetDatabase}: measure it again with --dataset ${datasetDatabase}, drop it with DROP DATABASE ${datasetDatabase}`);
+    else await dropDatabase(admin, datasetDatabase);
   }
 
   if (!skipped.has('commands')) {

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type pg from 'pg';
-import { generateDataset, generateThroughStore } from '../../scripts/bench/dataset.js';
+import { generateDataset, generateThroughStore, PROVINCE_ID } from '../../scripts/bench/dataset.js';
 import { START_OF_LOG } from '../../src/event-store/event.js';
 import type { EventStore } from '../../src/event-store/event-store.port.js';
 import { projectPath } from '../../src/config/project-root.js';
@@ -63,7 +63,24 @@ describe('the benchmark dataset (scripts/bench/dataset.ts)', () => {
     );
     expect(perPerson.rows).toHaveLength(SIZES.people);
     expect(perPerson.rows.every((row) => Number(row.records) === 4)).toBe(true);
-    expect(await count(database.pool, `SELECT count(*) AS n FROM events WHERE type = 'OrganizationRegistered' AND data->>'kind' = 'ORGAN'`)).toBe(SIZES.organizations);
+    expect(await count(database.pool, `SELECT count(*) AS n FROM events WHERE type = 'OrganizationRegistered' AND data->>'kind' = 'ORGAN'`)).toBe(SIZES.organizations + 1);
+  });
+
+  it('puts every organ under one province root, the first organ the largest (half the people in a run this small)', async () => {
+    const organs = await database.pool.query<{ organization: string; parent: string | null; people: string }>(
+      `SELECT organ.data->>'organizationId' AS organization, organ.data->>'parentId' AS parent,
+              (SELECT count(*) FROM events person
+                 JOIN events unit ON unit.type = 'OrganizationRegistered' AND unit.data->>'organizationId' = person.data->>'organizationId'
+                WHERE person.type = 'PersonRegistered' AND unit.data->>'parentId' = organ.data->>'organizationId') AS people
+         FROM events organ
+        WHERE organ.type = 'OrganizationRegistered' AND organ.data->>'kind' = 'ORGAN'
+        ORDER BY organ.global_position`,
+    );
+    expect(organs.rows[0]).toEqual({ organization: PROVINCE_ID, parent: null, people: '0' });
+    const [largest, ...rest] = organs.rows.slice(1);
+    expect(organs.rows.slice(1).every((organ) => organ.parent === PROVINCE_ID)).toBe(true);
+    expect(Number(largest.people)).toBe(SIZES.people / 2);
+    expect(rest.map((organ) => Number(organ.people)).reduce((sum, people) => sum + people, 0)).toBe(SIZES.people / 2);
 
     // People with an ordinary year: no measure, case, leave, secondment, probation or departure on their stream.
     const lengths = await database.pool.query<{ events: string }>(
