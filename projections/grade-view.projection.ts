@@ -73,61 +73,93 @@ export const gradeViewProjection: PureProjection = {
   name: 'grade_view',
   version: 1,
   tables: ['grade_view', 'grade_flag'],
-  handle(event: RecordedEvent): SqlStatement[] {
-    if (!isRecordStreamEvent(event)) return [];
-    const type = event.type as RecordEvent['type'];
-    switch (type) {
-      case 'RecordOpened':
-        return [opened(event)];
-      case 'GradeDetermined': {
-        const data = event.data as RecordEventData<'GradeDetermined'>;
-        return [update(event, { status: 'AWAITING_NOTICE', ...outcomeColumns(data.outcome), score: data.score })];
+  handle: gradeViewStatements,
+  handleBatch(events: RecordedEvent[]): SqlStatement[] {
+    // Most of a record's events only move its last position: those are held back and written
+    // for all records at the end of the batch in one statement, unless a later event of the
+    // record in the batch writes its row (and its position) anyway.
+    const statements: SqlStatement[] = [];
+    const onlyPositionMoved = new Map<string, string>();
+    for (const event of events) {
+      if (!isRecordStreamEvent(event)) continue;
+      const recordId = recordIdOf(event);
+      const own = gradeViewStatements(event);
+      if (own.length === 1 && own[0].text === POSITION_ONLY.text) {
+        onlyPositionMoved.set(recordId, event.globalPosition.toString());
+        continue;
       }
-      case 'GradeFinalized': {
-        const data = event.data as RecordEventData<'GradeFinalized'>;
-        return [update(event, { status: 'FINAL', ...outcomeColumns(data.outcome) })];
-      }
-      case 'ResultPublished':
-        return [update(event, { status: 'PUBLISHED' })];
-      case 'GradeRevised': {
-        const data = event.data as RecordEventData<'GradeRevised'>;
-        return [update(event, { ...outcomeColumns(data.to), score: data.score })];
-      }
-      case 'GradeBackfilled': {
-        const data = event.data as RecordEventData<'GradeBackfilled'>;
-        return [update(event, { ...outcomeColumns(data.outcome), score: data.score })];
-      }
-      case 'RecordLeftUngraded': {
-        const data = event.data as RecordEventData<'RecordLeftUngraded'>;
-        return [update(event, outcomeColumns({ kind: 'WITHHELD_INVESTIGATION', reason: data.reason }))];
-      }
-      case 'GradeFlagged': {
-        const data = event.data as RecordEventData<'GradeFlagged'>;
-        return [
-          {
-            text: `INSERT INTO grade_flag (record_id, fact_event_id, fact_type, code, reason, flagged_at_position, resolved_at_position)
-                   VALUES ($1, $2, $3, $4, $5, $6, NULL)
-                   ON CONFLICT (record_id, fact_event_id) DO UPDATE
-                     SET fact_type = excluded.fact_type, code = excluded.code, reason = excluded.reason,
-                         flagged_at_position = excluded.flagged_at_position, resolved_at_position = NULL`,
-            values: [recordIdOf(event), data.factEventId, data.factType, data.code, data.reason, event.globalPosition.toString()],
-          },
-          update(event, {}, [FLAGGED]),
-        ];
-      }
-      case 'GradeFlagResolved': {
-        const data = event.data as RecordEventData<'GradeFlagResolved'>;
-        return [
-          {
-            text: `UPDATE grade_flag SET resolved_at_position = $3
-                    WHERE record_id = $1 AND fact_event_id = ANY($2::text[]) AND resolved_at_position IS NULL`,
-            values: [recordIdOf(event), data.factEventIds, event.globalPosition.toString()],
-          },
-          update(event, {}, [FLAGGED]),
-        ];
-      }
-      default:
-        return [update(event)];
+      onlyPositionMoved.delete(recordId);
+      statements.push(...own);
     }
+    if (onlyPositionMoved.size > 0) {
+      statements.push({
+        text: `UPDATE grade_view SET last_global_position = moved.position
+                 FROM unnest($1::text[], $2::bigint[]) AS moved(record_id, position)
+                WHERE grade_view.record_id = moved.record_id`,
+        values: [[...onlyPositionMoved.keys()], [...onlyPositionMoved.values()]],
+      });
+    }
+    return statements;
   },
 };
+
+/** The statement of an event that only moves its record's last position (any record, any position). */
+const POSITION_ONLY = update({ streamId: `${RECORD_STREAM_PREFIX}any`, type: 'AnyEvent', globalPosition: 0n, data: {} } as unknown as RecordedEvent);
+
+function gradeViewStatements(event: RecordedEvent): SqlStatement[] {
+  if (!isRecordStreamEvent(event)) return [];
+  const type = event.type as RecordEvent['type'];
+  switch (type) {
+    case 'RecordOpened':
+      return [opened(event)];
+    case 'GradeDetermined': {
+      const data = event.data as RecordEventData<'GradeDetermined'>;
+      return [update(event, { status: 'AWAITING_NOTICE', ...outcomeColumns(data.outcome), score: data.score })];
+    }
+    case 'GradeFinalized': {
+      const data = event.data as RecordEventData<'GradeFinalized'>;
+      return [update(event, { status: 'FINAL', ...outcomeColumns(data.outcome) })];
+    }
+    case 'ResultPublished':
+      return [update(event, { status: 'PUBLISHED' })];
+    case 'GradeRevised': {
+      const data = event.data as RecordEventData<'GradeRevised'>;
+      return [update(event, { ...outcomeColumns(data.to), score: data.score })];
+    }
+    case 'GradeBackfilled': {
+      const data = event.data as RecordEventData<'GradeBackfilled'>;
+      return [update(event, { ...outcomeColumns(data.outcome), score: data.score })];
+    }
+    case 'RecordLeftUngraded': {
+      const data = event.data as RecordEventData<'RecordLeftUngraded'>;
+      return [update(event, outcomeColumns({ kind: 'WITHHELD_INVESTIGATION', reason: data.reason }))];
+    }
+    case 'GradeFlagged': {
+      const data = event.data as RecordEventData<'GradeFlagged'>;
+      return [
+        {
+          text: `INSERT INTO grade_flag (record_id, fact_event_id, fact_type, code, reason, flagged_at_position, resolved_at_position)
+                 VALUES ($1, $2, $3, $4, $5, $6, NULL)
+                 ON CONFLICT (record_id, fact_event_id) DO UPDATE
+                   SET fact_type = excluded.fact_type, code = excluded.code, reason = excluded.reason,
+                       flagged_at_position = excluded.flagged_at_position, resolved_at_position = NULL`,
+          values: [recordIdOf(event), data.factEventId, data.factType, data.code, data.reason, event.globalPosition.toString()],
+        },
+        update(event, {}, [FLAGGED]),
+      ];
+    }
+    case 'GradeFlagResolved': {
+      const data = event.data as RecordEventData<'GradeFlagResolved'>;
+      return [
+        {
+          text: `UPDATE grade_flag SET resolved_at_position = $3
+                  WHERE record_id = $1 AND fact_event_id = ANY($2::text[]) AND resolved_at_position IS NULL`,
+          values: [recordIdOf(event), data.factEventIds, event.globalPosition.toString()],
+        },
+        update(event, {}, [FLAGGED]),
+      ];
+    }
+    default:
+      return [update(event)];
+  }
+}

@@ -106,8 +106,8 @@ function formatRebuild(result: RebuildMeasurement): string {
     '| what | seconds | events/s |',
     '|---|---:|---:|',
     `| raw sequential read of the log (the limit) | ${result.rawReadSeconds.toFixed(1)} | ${rate(result.events, result.rawReadSeconds)} |`,
-    ...result.projections.map((projection) => `| rebuild ${projection.name} | ${projection.seconds.toFixed(1)} | ${rate(result.events, projection.seconds)} |`),
-    `| **rebuild all** (${result.projections.length} projections, the log's events per second) | ${result.rebuildSeconds.toFixed(1)} | ${rate(result.events, result.rebuildSeconds)} |`,
+    `| **rebuild all** (${result.projections.length} views together, the log's events per second) | ${result.rebuildSeconds.toFixed(1)} | ${rate(result.events, result.rebuildSeconds)} |`,
+    ...result.projections.map((projection) => `| — of which ${projection.name}'s transactions (side by side with the others) | ${projection.seconds.toFixed(1)} | |`),
     '',
     `Rebuild all ÷ raw read: ${(rebuildRate / rawRate).toFixed(3)} (target ≥ 0.3: ${verdict(rebuildRate / rawRate >= 0.3)}); rebuild ≥ 50,000 events/s: ${verdict(rebuildRate >= 50_000)}.`,
   ].join('\n');
@@ -232,6 +232,22 @@ async function main(): Promise<void> {
   process.stdout.write(`${sections.join('\n')}\n`);
 }
 
+/**
+ * Catches the report projection up until the filed report has its first revision. The log is
+ * readable only below the server's oldest open transaction, so on a server with other work the
+ * filing can take a moment to become readable.
+ */
+async function untilReportIssued(infrastructure: Awaited<ReturnType<typeof openInfrastructure>>, reportId: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    await infrastructure.projections.catchUp('report_revisions');
+    const issued = await infrastructure.pool.query('SELECT 1 FROM report_revision WHERE report_id = $1 LIMIT 1', [reportId]);
+    if (issued.rows.length > 0) return;
+    if (Date.now() > deadline) throw new Error(`report ${reportId} was filed but no revision appeared within 120 s`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /** The queries of the issue, each timed `samples` times on the dataset's records and reports. */
 async function benchQueries(infrastructure: Awaited<ReturnType<typeof openInfrastructure>>, service: BenchService, samples: number): Promise<LatencyMeasurement[]> {
   const { pool } = infrastructure;
@@ -259,8 +275,8 @@ async function benchQueries(infrastructure: Awaited<ReturnType<typeof openInfras
       await service.graphql(hr, 'mutation File($input: FileReportInput!) { fileReport(input: $input) { commandId } }', {
         input: { organizationId: largest.organization_id, period: '2025', kind: 'ROSTER' },
       });
-      await infrastructure.projections.catchUp('report_revisions');
       const reportId = `${largest.organization_id}.2025.ROSTER`;
+      await untilReportIssued(infrastructure, reportId);
       measurements.push(await timeQuery(`roster report of the largest organization (${largest.people} people)`, samples, () => service.graphql(auditor, REPORT_ROWS, { reportId })));
     }
     if (root) {

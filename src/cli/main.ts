@@ -84,12 +84,12 @@ async function run(args: string[]): Promise<number> {
         console.error(`rebuild needs a projection name or "all"; projections: ${rebuildable.join(', ')}`);
         return 1;
       }
-      for (const name of target === 'all' ? rebuildable : [target]) {
-        const started = Date.now();
-        const count = await infrastructure.projections.rebuild(name, progress(`rebuilding ${name}`));
-        process.stderr.write('\n');
-        console.log(`rebuilt ${name}: ${count} events in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      }
+      const names = target === 'all' ? rebuildable : [target];
+      const started = Date.now();
+      const report = progress(`rebuilding ${names.join(', ')}`);
+      const count = await infrastructure.projections.rebuildAll(names, { onProgress: ({ applied }) => report(applied) });
+      process.stderr.write('\n');
+      console.log(`rebuilt ${names.join(', ')}: ${count} events in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       return 0;
     } finally {
       await infrastructure.close();

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import { START_OF_LOG, type LogPosition, type RecordedEvent } from '../event-store/event.js';
 import type { EventStore } from '../event-store/event-store.port.js';
@@ -28,6 +29,25 @@ export interface ProjectionRunnerOptions {
    * pool can serve would otherwise each hold one connection and wait for another forever.
    */
   concurrentBatches?: number;
+}
+
+/** Events read at once when several projections are rebuilt together: large batches, few transactions. */
+const REBUILD_BATCH_SIZE = 5_000;
+
+/** Progress of `rebuildAll`: events applied to every projection so far. */
+export interface RebuildProgress {
+  applied: number;
+}
+
+export interface RebuildAllOptions {
+  /** Told after each batch; the next batch is applied once what it returns has settled. */
+  onProgress?: (progress: RebuildProgress) => void | Promise<void>;
+  /** Transactions open at once (default: what the pool allows while keeping connections for the reads and for others). */
+  parallel?: number;
+  /** Filled with the milliseconds each projection's transactions took, summed (where the time goes). */
+  timings?: Map<string, number>;
+  /** Events read and applied at once (default 5,000). */
+  batchSize?: number;
 }
 
 const DEFAULT_OPTIONS: ProjectionRunnerOptions = {
@@ -97,7 +117,26 @@ export class ProjectionRunner {
   }
 
   private async applyNextBatch(name: string, definition: ProjectionDefinition): Promise<BatchOutcome> {
+    return this.inProjectionTransaction(name, async (client) => {
+      let stored = await this.readCheckpoint(client, name);
+      if (stored && stored.version !== definition.version) {
+        this.options.log(`projection ${name}: version ${stored.version} → ${definition.version}, rebuilding from zero`);
+        await this.reset(client, definition);
+        stored = undefined;
+      }
+      const events = await this.store.readAll(stored?.position ?? START_OF_LOG, this.options.batchSize);
+      if (events.length > 0) await this.applyAndCheckpoint(client, definition, events);
+      return events;
+    });
+  }
+
+  /**
+   * Runs `work` in a transaction holding the projection's advisory lock (busy: another runner
+   * holds it) and, once committed, tells the listeners which events it applied.
+   */
+  private async inProjectionTransaction(name: string, work: (client: pg.PoolClient) => Promise<RecordedEvent[]>): Promise<BatchOutcome> {
     const client = await this.pool.connect();
+    let applied: RecordedEvent[];
     try {
       await client.query('BEGIN');
       const lock = await client.query<{ locked: boolean }>(
@@ -108,36 +147,30 @@ export class ProjectionRunner {
         await client.query('ROLLBACK');
         return { busy: true };
       }
-      let stored = await this.readCheckpoint(client, name);
-      if (stored && stored.version !== definition.version) {
-        this.options.log(`projection ${name}: version ${stored.version} → ${definition.version}, rebuilding from zero`);
-        await this.reset(client, definition);
-        stored = undefined;
-      }
-      const events = await this.store.readAll(stored?.position ?? START_OF_LOG, this.options.batchSize);
-      if (events.length === 0) {
-        await client.query('COMMIT');
-        return { applied: 0 };
-      }
-      await definition.apply(client, events);
-      const last = events[events.length - 1].position;
-      await client.query(
-        `INSERT INTO projection_checkpoint (name, position_major, position_minor, version, updated_at)
-         VALUES ($1, $2, $3, $4, now())
-         ON CONFLICT (name) DO UPDATE
-           SET position_major = excluded.position_major, position_minor = excluded.position_minor,
-               version = excluded.version, updated_at = excluded.updated_at`,
-        [name, last.major.toString(), last.minor.toString(), definition.version],
-      );
+      applied = await work(client);
       await client.query('COMMIT');
-      for (const listener of this.committedListeners) listener(name, events);
-      return { applied: events.length };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
       client.release();
     }
+    if (applied.length > 0) for (const listener of this.committedListeners) listener(name, applied);
+    return { applied: applied.length };
+  }
+
+  /** Applies the events and moves the checkpoint to the last of them, in the caller's transaction. */
+  private async applyAndCheckpoint(client: pg.PoolClient, definition: ProjectionDefinition, events: RecordedEvent[]): Promise<void> {
+    await definition.apply(client, events);
+    const last = events[events.length - 1].position;
+    await client.query(
+      `INSERT INTO projection_checkpoint (name, position_major, position_minor, version, updated_at)
+       VALUES ($1, $2, $3, $4, now())
+       ON CONFLICT (name) DO UPDATE
+         SET position_major = excluded.position_major, position_minor = excluded.position_minor,
+             version = excluded.version, updated_at = excluded.updated_at`,
+      [definition.name, last.major.toString(), last.minor.toString(), definition.version],
+    );
   }
 
   /** Applies batches until the projection has read every readable event; returns the count. */
@@ -157,11 +190,73 @@ export class ProjectionRunner {
 
   /** Empties the projection's tables and checkpoint in one transaction, then replays from zero. */
   async rebuild(name: string, onProgress?: (applied: number) => void): Promise<number> {
-    const definition = this.definition(name);
+    await this.emptyUnderLock(this.definition(name));
+    return this.catchUp(name, onProgress);
+  }
+
+  /**
+   * Rebuilds several projections at once: empties each (as `rebuild`), then reads the log once for
+   * all of them, in large batches, and applies each batch to every projection side by side, each
+   * in its own transaction with its checkpoint (so exactly once, as a batch of `runBatch`). A
+   * projection another runner moved meanwhile (its checkpoint is not where this batch starts, or
+   * its lock is held) leaves the shared read and catches up on its own at the end. Returns the
+   * events applied to each.
+   */
+  async rebuildAll(names: string[], options: RebuildAllOptions = {}): Promise<number> {
+    const definitions = names.map((name) => this.definition(name));
+    for (const definition of definitions) await this.emptyUnderLock(definition);
+    const poolSize = this.pool.options.max ?? 10;
+    const parallel = Math.max(1, Math.min(definitions.length, options.parallel ?? poolSize - 3));
+    let together = definitions;
+    const alone: string[] = [];
+    let position = START_OF_LOG;
+    let applied = 0;
+    const read = (after: LogPosition) => {
+      const reading = this.store.readAll(after, options.batchSize ?? REBUILD_BATCH_SIZE);
+      // Awaited below; until then a failure must not count as unhandled.
+      reading.catch(() => undefined);
+      return reading;
+    };
+    let next = read(position);
+    for (;;) {
+      const events = await next;
+      if (events.length === 0 || together.length === 0) break;
+      const from = position;
+      position = events[events.length - 1].position;
+      // The next batch is read while this one is applied.
+      next = read(position);
+      const outcomes = await mapWithLimit(together, parallel, async (definition) => {
+        const started = performance.now();
+        const outcome = await this.inProjectionTransaction(definition.name, async (client) => {
+          const stored = await this.readCheckpoint(client, definition.name);
+          const at = stored?.position ?? START_OF_LOG;
+          if (stored && stored.version !== definition.version) return [];
+          if (at.major !== from.major || at.minor !== from.minor) return [];
+          await this.applyAndCheckpoint(client, definition, events);
+          return events;
+        });
+        options.timings?.set(definition.name, (options.timings.get(definition.name) ?? 0) + performance.now() - started);
+        return outcome;
+      });
+      const left = together.filter((_, index) => {
+        const outcome = outcomes[index];
+        return 'busy' in outcome || outcome.applied === 0;
+      });
+      alone.push(...left.map((definition) => definition.name));
+      together = together.filter((definition) => !left.includes(definition));
+      applied += events.length;
+      await options.onProgress?.({ applied });
+    }
+    for (const name of alone) await this.catchUp(name);
+    return applied;
+  }
+
+  /** Empties the projection's tables and checkpoint in one transaction, waiting for its lock. */
+  private async emptyUnderLock(definition: ProjectionDefinition): Promise<void> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('projection:' || $1, 0))`, [name]);
+      await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('projection:' || $1, 0))`, [definition.name]);
       await this.reset(client, definition);
       await client.query('COMMIT');
     } catch (error) {
@@ -170,7 +265,6 @@ export class ProjectionRunner {
     } finally {
       client.release();
     }
-    return this.catchUp(name, onProgress);
   }
 
   async status(): Promise<ProjectionStatus[]> {
@@ -270,6 +364,21 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }
     signal.addEventListener('abort', done);
   });
+}
+
+/** `work` on every item, at most `limit` at a time; the results in the items' order. */
+async function mapWithLimit<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next;
+      next += 1;
+      results[index] = await work(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 /** A counting semaphore: at most `size` holders at once, the rest wait in arrival order. */

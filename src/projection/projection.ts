@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { RecordedEvent } from '../event-store/event.js';
+import { runStatements } from './statement-batch.js';
 
 /** A parameterised SQL statement produced by a pure projection handler. */
 export interface SqlStatement {
@@ -18,6 +19,11 @@ export interface PureProjection {
   /** Tables the projection owns; a rebuild empties them. */
   tables: string[];
   handle(event: RecordedEvent): SqlStatement[];
+  /**
+   * The statements of a batch of events, in global order, when the projection can say the same
+   * with fewer than `handle` event by event (same tables afterwards); absent: `handle` of each.
+   */
+  handleBatch?(events: RecordedEvent[]): SqlStatement[];
 }
 
 /** What the runner drives: applies a batch inside the transaction that also moves the checkpoint. */
@@ -29,17 +35,14 @@ export interface ProjectionDefinition {
   apply(transaction: pg.PoolClient, events: RecordedEvent[]): Promise<void>;
 }
 
+/** The batch's statements, event by event in order, sent together (one round trip, not one per statement). */
 export function fromPureProjection(projection: PureProjection): ProjectionDefinition {
   return {
     name: projection.name,
     version: projection.version,
     tables: projection.tables,
     async apply(transaction, events) {
-      for (const event of events) {
-        for (const statement of projection.handle(event)) {
-          await transaction.query(statement.text, statement.values);
-        }
-      }
+      await runStatements(transaction, projection.handleBatch ? projection.handleBatch(events) : events.flatMap((event) => projection.handle(event)));
     },
   };
 }
