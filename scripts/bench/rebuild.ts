@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import QueryStream from 'pg-query-stream';
+import { EVENT_COLUMNS } from '../../src/event-store/postgres/postgres-event-store.js';
 import type { ProjectionRunner } from '../../src/projection/projection-runner.js';
 
 export interface RebuildMeasurement {
@@ -27,9 +28,7 @@ export async function rawSequentialRead(pool: pg.Pool): Promise<{ events: number
   try {
     const rows = client.query(
       new QueryStream(
-        `SELECT global_position, transaction_id::text AS transaction_id_text, stream_id, stream_revision, event_id, type, schema_version,
-                data, metadata, recorded_at, hash
-           FROM events ORDER BY transaction_id, global_position`,
+        `SELECT ${EVENT_COLUMNS} FROM events ORDER BY transaction_id, global_position`,
         [],
         { batchSize: FETCH },
       ),

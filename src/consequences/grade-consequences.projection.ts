@@ -22,20 +22,18 @@ export const gradeConsequencesProjection: ProjectionDefinition = {
   version: 1,
   tables: ['appraisal_record_subject', 'annual_outcome', 'grade_consequence'],
   async apply(transaction, events) {
-    const changedPeople = new Set<string>();
-    for (const event of events.filter(isRecordEvent)) {
-      if (event.type === 'RecordOpened') {
-        await rememberSubject(transaction, event);
-        continue;
-      }
+    const recordEvents = events.filter(isRecordEvent);
+    // A record's subject is written once, at its opening, before any outcome of it: all of the
+    // batch's go in first, in one statement.
+    await rememberSubjects(transaction, recordEvents.filter((event) => event.type === 'RecordOpened'));
+    // Each record's last outcome in the batch is the one that stands.
+    const lastOutcomes = new Map<string, { outcome: Outcome; position: string }>();
+    for (const event of recordEvents) {
       const outcome = outcomeSetBy(event);
-      if (!outcome) continue;
-      const personId = await storeAnnualOutcome(transaction, event, outcome);
-      if (personId) changedPeople.add(personId);
+      if (outcome) lastOutcomes.set(recordIdOf(event), { outcome, position: event.globalPosition.toString() });
     }
-    for (const personId of changedPeople) {
-      await recomputeConsequences(transaction, personId);
-    }
+    const changedPeople = await storeAnnualOutcomes(transaction, lastOutcomes);
+    await recomputeConsequences(transaction, changedPeople);
   },
 };
 
@@ -47,11 +45,13 @@ function recordIdOf(event: RecordedEvent): string {
   return event.streamId.slice(RECORD_STREAM_PREFIX.length);
 }
 
-async function rememberSubject(transaction: pg.PoolClient, event: RecordedEvent): Promise<void> {
-  const { personId, period, periodKind } = event.data as RecordEventData<'RecordOpened'>;
+async function rememberSubjects(transaction: pg.PoolClient, opened: RecordedEvent[]): Promise<void> {
+  if (opened.length === 0) return;
+  const subjects = opened.map((event) => ({ ...(event.data as RecordEventData<'RecordOpened'>), recordId: recordIdOf(event) }));
   await transaction.query(
-    'INSERT INTO appraisal_record_subject (record_id, person_id, period, period_kind) VALUES ($1, $2, $3, $4)',
-    [recordIdOf(event), personId, period, periodKind],
+    `INSERT INTO appraisal_record_subject (record_id, person_id, period, period_kind)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`,
+    [subjects.map((subject) => subject.recordId), subjects.map((subject) => subject.personId), subjects.map((subject) => subject.period), subjects.map((subject) => subject.periodKind)],
   );
 }
 
@@ -69,50 +69,65 @@ function outcomeSetBy(event: RecordedEvent): Outcome | undefined {
   }
 }
 
-/** Stores the outcome if the record is an annual one; returns its person, or undefined for other periods. */
-async function storeAnnualOutcome(transaction: pg.PoolClient, event: RecordedEvent, outcome: Outcome): Promise<string | undefined> {
-  // An annual period is its year (`2025`).
+/**
+ * Stores the outcomes of the annual records among them (an annual period is its year, `2025`);
+ * the others are not annual and change nothing here. Returns the people whose annual outcomes changed.
+ */
+async function storeAnnualOutcomes(transaction: pg.PoolClient, outcomes: Map<string, { outcome: Outcome; position: string }>): Promise<string[]> {
+  if (outcomes.size === 0) return [];
+  const entries = [...outcomes];
   const result = await transaction.query<{ person_id: string }>(
     `INSERT INTO annual_outcome (record_id, person_id, year, outcome_kind, grade, last_global_position)
-     SELECT record_id, person_id, period::integer, $2, $3, $4
-       FROM appraisal_record_subject
-      WHERE record_id = $1 AND period_kind = 'ANNUAL'
+     SELECT subject.record_id, subject.person_id, subject.period::integer, changed.outcome_kind, changed.grade, changed.position
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS changed(record_id, outcome_kind, grade, position)
+       JOIN appraisal_record_subject subject ON subject.record_id = changed.record_id AND subject.period_kind = 'ANNUAL'
      ON CONFLICT (record_id) DO UPDATE
        SET outcome_kind = excluded.outcome_kind, grade = excluded.grade,
            last_global_position = excluded.last_global_position
      RETURNING person_id`,
-    [recordIdOf(event), outcome.kind, outcome.kind === 'GRADE' ? outcome.grade : null, event.globalPosition.toString()],
+    [
+      entries.map(([recordId]) => recordId),
+      entries.map(([, { outcome }]) => outcome.kind),
+      entries.map(([, { outcome }]) => (outcome.kind === 'GRADE' ? outcome.grade : null)),
+      entries.map(([, { position }]) => position),
+    ],
   );
-  return result.rows[0]?.person_id;
+  return [...new Set(result.rows.map((row) => row.person_id))];
 }
 
-async function recomputeConsequences(transaction: pg.PoolClient, personId: string): Promise<void> {
-  const consequences = gradeConsequences(await annualOutcomes(transaction, personId));
-  await transaction.query('DELETE FROM grade_consequence WHERE person_id = $1', [personId]);
+/** Replaces the people's consequences with those of their annual outcomes as they now stand. */
+async function recomputeConsequences(transaction: pg.PoolClient, people: string[]): Promise<void> {
+  if (people.length === 0) return;
+  const outcomes = await annualOutcomes(transaction, people);
+  const consequences = people.flatMap((personId) => gradeConsequences(outcomes.get(personId) ?? []).map((consequence) => ({ ...consequence, personId })));
+  await transaction.query('DELETE FROM grade_consequence WHERE person_id = ANY($1::text[])', [people]);
   await transaction.query(
     `INSERT INTO grade_consequence (person_id, year, kind, label, detail, basis_years)
-     SELECT $1, year, kind, label, detail, "basisYears"
-       FROM jsonb_to_recordset($2::jsonb)
-         AS consequence(year integer, kind text, label text, detail text, "basisYears" integer[])`,
-    [personId, JSON.stringify(consequences)],
+     SELECT "personId", year, kind, label, detail, "basisYears"
+       FROM jsonb_to_recordset($1::jsonb)
+         AS consequence("personId" text, year integer, kind text, label text, detail text, "basisYears" integer[])`,
+    [JSON.stringify(consequences)],
   );
 }
 
 /**
- * One outcome per year, oldest first. A person can hold two annual records for a year (the home
- * and the receiving organization of a secondment): a grade outranks a non-grade outcome, and
- * between equals the latest change wins.
+ * Each person's outcomes, one per year, oldest first. A person can hold two annual records for a
+ * year (the home and the receiving organization of a secondment): a grade outranks a non-grade
+ * outcome, and between equals the latest change wins.
  */
-async function annualOutcomes(transaction: pg.PoolClient, personId: string): Promise<AnnualOutcome[]> {
-  const result = await transaction.query<{ year: number; outcome_kind: 'GRADE' | NonGradeOutcomeKind; grade: string | null }>(
-    `SELECT DISTINCT ON (year) year, outcome_kind, grade
+async function annualOutcomes(transaction: pg.PoolClient, people: string[]): Promise<Map<string, AnnualOutcome[]>> {
+  const result = await transaction.query<{ person_id: string; year: number; outcome_kind: 'GRADE' | NonGradeOutcomeKind; grade: string | null }>(
+    `SELECT DISTINCT ON (person_id, year) person_id, year, outcome_kind, grade
        FROM annual_outcome
-      WHERE person_id = $1
-      ORDER BY year, outcome_kind = 'GRADE' DESC, last_global_position DESC`,
-    [personId],
+      WHERE person_id = ANY($1::text[])
+      ORDER BY person_id, year, outcome_kind = 'GRADE' DESC, last_global_position DESC`,
+    [people],
   );
-  return result.rows.map((row) => ({
-    year: row.year,
-    outcome: row.outcome_kind === 'GRADE' ? { kind: 'GRADE', grade: row.grade! } : { kind: row.outcome_kind },
-  }));
+  const byPerson = new Map<string, AnnualOutcome[]>();
+  for (const row of result.rows) {
+    const outcomes = byPerson.get(row.person_id) ?? [];
+    outcomes.push({ year: row.year, outcome: row.outcome_kind === 'GRADE' ? { kind: 'GRADE', grade: row.grade! } : { kind: row.outcome_kind } });
+    byPerson.set(row.person_id, outcomes);
+  }
+  return byPerson;
 }

@@ -6,8 +6,13 @@ import type { AppendResult, EventStore, ExpectedRevision, ReadStreamOptions } fr
 
 // The transaction id travels as text under another name: ORDER BY transaction_id must sort the
 // xid8 column, not a text alias of it ('997' > '1002' as text).
-const EVENT_COLUMNS = `global_position, transaction_id::text AS transaction_id_text, stream_id, stream_revision, event_id,
-  type, schema_version, data, metadata, recorded_at, hash`;
+/**
+ * The columns of a recorded event. The recorded time comes as the text `toISOString` gives (UTC,
+ * milliseconds, what the hash covers), not as a timestamp the driver parses into a Date: that
+ * parse was a large part of reading the log.
+ */
+export const EVENT_COLUMNS = `global_position, transaction_id::text AS transaction_id_text, stream_id, stream_revision, event_id,
+  type, schema_version, data, metadata, to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at, hash`;
 
 /** Rows below this horizon belong to finished transactions, so the global order before it is final. */
 const READABLE = `transaction_id < pg_snapshot_xmin(pg_current_snapshot())`;
@@ -22,7 +27,7 @@ interface EventRow {
   schema_version: number;
   data: Record<string, unknown>;
   metadata: RecordedEvent['metadata'];
-  recorded_at: Date;
+  recorded_at: string;
   hash: string;
 }
 
@@ -37,7 +42,7 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     schemaVersion: row.schema_version,
     data: row.data,
     metadata: row.metadata,
-    recordedAt: row.recorded_at.toISOString(),
+    recordedAt: row.recorded_at,
     hash: row.hash,
   };
 }
