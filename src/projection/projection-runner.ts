@@ -48,6 +48,8 @@ export interface RebuildAllOptions {
   timings?: Map<string, number>;
   /** Events read and applied at once (default 5,000). */
   batchSize?: number;
+  /** Told each dropped index before it is built again at the end. */
+  onIndex?: (indexName: string) => void;
 }
 
 const DEFAULT_OPTIONS: ProjectionRunnerOptions = {
@@ -204,7 +206,9 @@ export class ProjectionRunner {
    */
   async rebuildAll(names: string[], options: RebuildAllOptions = {}): Promise<number> {
     const definitions = names.map((name) => this.definition(name));
-    for (const definition of definitions) await this.emptyUnderLock(definition);
+    // Indexes a rebuild that never finished left dropped come back before this one drops them again.
+    await this.restoreDeferredIndexes();
+    for (const definition of definitions) await this.emptyUnderLock(definition, { deferIndexes: true });
     const poolSize = this.pool.options.max ?? 10;
     const parallel = Math.max(1, Math.min(definitions.length, options.parallel ?? poolSize - 3));
     let together = definitions;
@@ -248,16 +252,70 @@ export class ProjectionRunner {
       await options.onProgress?.({ applied });
     }
     for (const name of alone) await this.catchUp(name);
+    await this.restoreDeferredIndexes(options.onIndex);
     return applied;
   }
 
-  /** Empties the projection's tables and checkpoint in one transaction, waiting for its lock. */
-  private async emptyUnderLock(definition: ProjectionDefinition): Promise<void> {
+  /**
+   * Creates again the indexes a rebuild dropped while it loaded the views (see `rebuildAll`), one
+   * transaction each: the row that recorded it is deleted in the transaction that creates it, so
+   * two runners never both create one. `onIndex` is told each index before it is built.
+   */
+  async restoreDeferredIndexes(onIndex?: (indexName: string) => void): Promise<void> {
+    for (;;) {
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        const next = await client.query<{ index_name: string; definition: string }>(
+          `DELETE FROM projection_deferred_index
+            WHERE index_name = (SELECT index_name FROM projection_deferred_index ORDER BY index_name LIMIT 1 FOR UPDATE SKIP LOCKED)
+           RETURNING index_name, definition`,
+        );
+        if (next.rows.length === 0) {
+          await client.query('COMMIT');
+          return;
+        }
+        const { index_name: indexName, definition } = next.rows[0];
+        onIndex?.(indexName);
+        await client.query(definition.replace(/^CREATE INDEX /, 'CREATE INDEX IF NOT EXISTS '));
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    }
+  }
+
+  /**
+   * Empties the projection's tables and checkpoint in one transaction, waiting for its lock. With
+   * `deferIndexes`, also drops the tables' secondary indexes (not unique, backing no constraint:
+   * nothing a statement's result depends on), recording them to be created again once loaded —
+   * building an index over a loaded table costs a fraction of keeping it up row by row.
+   */
+  private async emptyUnderLock(definition: ProjectionDefinition, options: { deferIndexes?: boolean } = {}): Promise<void> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
       await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('projection:' || $1, 0))`, [definition.name]);
       await this.reset(client, definition);
+      if (options.deferIndexes) {
+        const deferred = await client.query<{ index_name: string }>(
+          `INSERT INTO projection_deferred_index (index_name, table_name, projection, definition)
+           SELECT index_class.relname, table_class.relname, $2, pg_get_indexdef(index_class.oid)
+             FROM pg_index
+             JOIN pg_class index_class ON index_class.oid = pg_index.indexrelid
+             JOIN pg_class table_class ON table_class.oid = pg_index.indrelid
+            WHERE table_class.relname = ANY($1::text[])
+              AND table_class.relnamespace = current_schema()::regnamespace
+              AND NOT pg_index.indisunique AND NOT pg_index.indisprimary
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE pg_constraint.conindid = index_class.oid)
+           RETURNING index_name`,
+          [definition.tables, definition.name],
+        );
+        for (const { index_name: indexName } of deferred.rows) await client.query(`DROP INDEX "${indexName.replace(/"/g, '""')}"`);
+      }
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -292,7 +350,11 @@ export class ProjectionRunner {
     if (this.abort) return;
     const abort = new AbortController();
     this.abort = abort;
-    this.loops = this.names.map((name) => this.follow(name, abort.signal));
+    // A rebuild that died left its views without their secondary indexes: they come back first.
+    const restoring = this.restoreDeferredIndexes((indexName) => this.options.log(`creating index ${indexName} left dropped by an unfinished rebuild`)).catch(
+      (error: unknown) => this.options.log(`could not create the indexes an unfinished rebuild dropped: ${error instanceof Error ? error.message : String(error)}`),
+    );
+    this.loops = [restoring, ...this.names.map((name) => this.follow(name, abort.signal))];
   }
 
   async stop(): Promise<void> {

@@ -25,6 +25,13 @@ async function views(): Promise<Record<string, string[]>> {
   return snapshot;
 }
 
+/** The definitions of every index on the views' tables. */
+async function indexes(): Promise<string[]> {
+  const tables = infrastructure.projections.views.flatMap((view) => view.tables);
+  const result = await database.pool.query<{ indexdef: string }>(`SELECT indexdef FROM pg_indexes WHERE tablename = ANY($1::text[]) ORDER BY indexdef`, [tables]);
+  return result.rows.map((row) => row.indexdef);
+}
+
 beforeAll(async () => {
   database = await createTestDatabase();
   // A year of two organs: every view gets rows (records, people, organizations, cases, measures).
@@ -95,5 +102,46 @@ describe('rebuilding every view at once (one read of the log, the views side by 
     expect(expected.grade_view.length).toBeGreaterThan(100);
     await infrastructure.projections.rebuildAll(['grade_view'], { batchSize: 1_000 });
     expect(await views()).toEqual(expected);
+  }, SLOW);
+
+  it('drops the views\' secondary indexes while it loads them and creates them again, also after a rebuild that died', async () => {
+    const live = await views();
+    const before = await indexes();
+    expect(before.filter((definition) => !definition.startsWith('CREATE UNIQUE')).length).toBeGreaterThanOrEqual(5);
+
+    const built: string[] = [];
+    await infrastructure.projections.rebuildAll(infrastructure.projections.rebuildableNames, { onIndex: (name) => void built.push(name) });
+    expect(await indexes()).toEqual(before);
+    expect(built).toContain('audit_trail_person');
+    expect(built).toContain('grade_view_organization_period');
+
+    // A rebuild that dies half way leaves the views without their secondary indexes, recorded.
+    const failing = new ProjectionRunner(
+      database.pool,
+      infrastructure.store,
+      infrastructure.projections.views.map((view) =>
+        view.name === 'grade_view'
+          ? {
+              ...view,
+              async apply() {
+                throw new Error('the machine went down');
+              },
+            }
+          : view,
+      ),
+    );
+    await expect(failing.rebuildAll(failing.rebuildableNames, { batchSize: 500 })).rejects.toThrow(/went down/);
+    const left = await database.pool.query<{ index_name: string }>('SELECT index_name FROM projection_deferred_index ORDER BY index_name');
+    expect(left.rows.map((row) => row.index_name)).toContain('audit_trail_person');
+    expect((await indexes()).length).toBe(before.length - left.rows.length);
+
+    // The next start of a runner creates them again; the views catch up where they stopped.
+    const restarted = new ProjectionRunner(database.pool, infrastructure.store, infrastructure.projections.views);
+    restarted.start();
+    await restarted.stop();
+    expect(await indexes()).toEqual(before);
+    expect((await database.pool.query('SELECT count(*)::int AS n FROM projection_deferred_index')).rows[0].n).toBe(0);
+    for (const name of restarted.names) await restarted.catchUp(name);
+    expect(await views()).toEqual(live);
   }, SLOW);
 });
