@@ -4,6 +4,7 @@ import { openInfrastructure, type Infrastructure } from '../../src/infrastructur
 import { newEvent } from '../support/events.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { EVERYTHING_READER, TestTokens } from '../support/test-tokens.js';
+import { untilLogReadable } from '../support/log-readable.js';
 
 let database: TestDatabase;
 let infrastructure: Infrastructure;
@@ -37,6 +38,7 @@ async function waitForProjections(): Promise<void> {
   const { projections } = infrastructure;
   await projections.stop();
   try {
+    await untilLogReadable(infrastructure);
     for (const name of projections.names) await projections.catchUp(name);
   } finally {
     projections.start();

@@ -5,6 +5,7 @@ import { createApp } from '../../src/bootstrap.js';
 import type { Actor } from '../../src/event-store/event.js';
 import { openInfrastructure, type Infrastructure } from '../../src/infrastructure.js';
 import { verifyReplay, type ReplayVerification } from '../../src/projection/replay-verify.js';
+import { untilLogReadable } from './log-readable.js';
 import { startKurrentDbTestServer, type KurrentDbTestServer } from './kurrentdb-test-server.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { EVERYTHING_READER, TestTokens, type TokenSubject } from './test-tokens.js';
@@ -108,6 +109,7 @@ export class GraphQLTestApp {
     const { projections } = this.infrastructure;
     await projections.stop();
     try {
+      await untilLogReadable(this.infrastructure);
       await projections.catchUp(name);
     } finally {
       projections.start();
@@ -118,6 +120,7 @@ export class GraphQLTestApp {
   async settle(): Promise<void> {
     const { projections } = this.infrastructure;
     await projections.stop();
+    await untilLogReadable(this.infrastructure);
     for (const name of projections.names) await projections.catchUp(name);
   }
 
@@ -142,6 +145,7 @@ export class GraphQLTestApp {
     const { projections, pool } = this.infrastructure;
     await projections.stop();
     try {
+      await untilLogReadable(this.infrastructure);
       await pool.query('DELETE FROM projection_checkpoint WHERE name = $1', [name]);
       await projections.catchUp(name);
     } finally {
