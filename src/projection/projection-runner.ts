@@ -253,6 +253,9 @@ export class ProjectionRunner {
     }
     for (const name of alone) await this.catchUp(name);
     await this.restoreDeferredIndexes(options.onIndex);
+    // Freshly loaded tables: statistics for the planner, before the queries that read them.
+    const tables = definitions.flatMap((definition) => definition.tables);
+    await this.pool.query(`ANALYZE ${tables.map((table) => `"${table.replace(/"/g, '""')}"`).join(', ')}`);
     return applied;
   }
 
