@@ -289,10 +289,14 @@ async function benchQueries(infrastructure: Awaited<ReturnType<typeof openInfras
       ),
     );
     if (largest) {
-      await service.graphql(hr, 'mutation File($input: FileReportInput!) { fileReport(input: $input) { commandId } }', {
-        input: { organizationId: largest.organization_id, period: '2025', kind: 'ROSTER' },
-      });
       const reportId = `${largest.organization_id}.2025.ROSTER`;
+      // A kept dataset measured before has it filed already.
+      const filed = await pool.query('SELECT 1 FROM report_filing WHERE report_id = $1', [reportId]);
+      if (filed.rows.length === 0) {
+        await service.graphql(hr, 'mutation File($input: FileReportInput!) { fileReport(input: $input) { commandId } }', {
+          input: { organizationId: largest.organization_id, period: '2025', kind: 'ROSTER' },
+        });
+      }
       await untilReportIssued(infrastructure, reportId);
       measurements.push(await timeQuery(`roster report of the largest organization (${largest.people} people)`, samples, () => service.graphql(auditor, REPORT_ROWS, { reportId })));
     }
