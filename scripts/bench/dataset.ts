@@ -55,7 +55,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { finished } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { AppraisalService } from '../../src/application/appraisal-service.js';
+import { AppraisalService, requestedGrade, subCommand } from '../../src/application/appraisal-service.js';
 import { loadStream } from '../../src/application/stream-state.js';
 import type { QuarterlyResult } from '../../src/appraisal/domain/annual-linkage.js';
 import { deriveGrade, quotaRuleFor, scaleFor, type Derivation } from '../../src/appraisal/domain/derive-grade.js';
@@ -925,30 +925,6 @@ class DirectEngine implements Engine {
     if (command.type === 'BackfillGrade') slotCommand('NoteReturnedToQuota', { recordId, caseId: command.data.caseId }, 'returned');
     return result;
   }
-}
-
-/** AppraisalService's requestedGrade: the commands that run a derivation, and the grade each asks for. */
-function requestedGrade(command: RecordCommand, state: RecordState): { grade?: GradeCode } | undefined {
-  switch (command.type) {
-    case 'DetermineGrade':
-      return { grade: command.data.grade ?? state.opened?.participation.fixedGrade ?? state.review?.grade };
-    case 'RuleOnObjection':
-      return command.data.ruling === 'REVISED' ? { grade: command.data.grade } : undefined;
-    case 'DecideAppeal':
-      return command.data.decision === 'REVISED' ? { grade: command.data.grade } : undefined;
-    case 'BackfillGrade':
-    case 'FlagGradeIfConflicting':
-      return {};
-    case 'CorrectFlaggedGrade':
-      return { grade: command.data.grade };
-    default:
-      return undefined;
-  }
-}
-
-/** AppraisalService's subCommand. */
-function subCommand(metadata: CommandMetadata, step: string): CommandMetadata {
-  return { ...metadata, commandId: `${metadata.commandId}/${step}`, causationId: metadata.commandId, correlationId: metadata.correlationId ?? metadata.commandId };
 }
 
 /** CommandHandler's toNewEvents. */

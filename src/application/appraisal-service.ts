@@ -53,7 +53,7 @@ import { loadStream } from './stream-state.js';
 const DEPARTURE_LABELS: Record<string, string> = { LEFT: '调离', RETIRED: '退休', DIED: '去世', DISMISSED: '辞退' };
 
 /** Commands that run a derivation, and the grade each asks for. */
-function requestedGrade(command: RecordCommand, state: RecordState): { grade?: GradeCode } | undefined {
+export function requestedGrade(command: RecordCommand, state: RecordState): { grade?: GradeCode } | undefined {
   switch (command.type) {
     case 'DetermineGrade':
       return { grade: command.data.grade ?? state.opened?.participation.fixedGrade ?? state.review?.grade };
@@ -413,7 +413,7 @@ export class AppraisalService {
 }
 
 /** A command issued as one step of another: its id derives from the parent's, its cause is the parent. */
-function subCommand(metadata: CommandMetadata, step: string): CommandMetadata {
+export function subCommand(metadata: CommandMetadata, step: string): CommandMetadata {
   return { ...metadata, commandId: `${metadata.commandId}/${step}`, causationId: metadata.commandId, correlationId: metadata.correlationId ?? metadata.commandId };
 }
 
