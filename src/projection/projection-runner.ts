@@ -137,28 +137,32 @@ export class ProjectionRunner {
    * holds it) and, once committed, tells the listeners which events it applied.
    */
   private async inProjectionTransaction(name: string, work: (client: pg.PoolClient) => Promise<RecordedEvent[]>): Promise<BatchOutcome> {
-    const client = await this.pool.connect();
-    let applied: RecordedEvent[];
-    try {
-      await client.query('BEGIN');
+    const applied = await this.inTransaction(async (client) => {
       const lock = await client.query<{ locked: boolean }>(
         `SELECT pg_try_advisory_xact_lock(hashtextextended('projection:' || $1, 0)) AS locked`,
         [name],
       );
-      if (!lock.rows[0].locked) {
-        await client.query('ROLLBACK');
-        return { busy: true };
-      }
-      applied = await work(client);
+      return lock.rows[0].locked ? work(client) : undefined;
+    });
+    if (!applied) return { busy: true };
+    if (applied.length > 0) for (const listener of this.committedListeners) listener(name, applied);
+    return { applied: applied.length };
+  }
+
+  /** Runs `work` in a transaction on a connection of its own: committed if it returns, rolled back if it throws. */
+  private async inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
       await client.query('COMMIT');
+      return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
       client.release();
     }
-    if (applied.length > 0) for (const listener of this.committedListeners) listener(name, applied);
-    return { applied: applied.length };
   }
 
   /** Applies the events and moves the checkpoint to the last of them, in the caller's transaction. */
@@ -265,29 +269,19 @@ export class ProjectionRunner {
    * two runners never both create one. `onIndex` is told each index before it is built.
    */
   async restoreDeferredIndexes(onIndex?: (indexName: string) => void): Promise<void> {
-    for (;;) {
-      const client = await this.pool.connect();
-      try {
-        await client.query('BEGIN');
+    for (let restored = true; restored; ) {
+      restored = await this.inTransaction(async (client) => {
         const next = await client.query<{ index_name: string; definition: string }>(
           `DELETE FROM projection_deferred_index
             WHERE index_name = (SELECT index_name FROM projection_deferred_index ORDER BY index_name LIMIT 1 FOR UPDATE SKIP LOCKED)
            RETURNING index_name, definition`,
         );
-        if (next.rows.length === 0) {
-          await client.query('COMMIT');
-          return;
-        }
+        if (next.rows.length === 0) return false;
         const { index_name: indexName, definition } = next.rows[0];
         onIndex?.(indexName);
         await client.query(definition.replace(/^CREATE INDEX /, 'CREATE INDEX IF NOT EXISTS '));
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+        return true;
+      });
     }
   }
 
@@ -298,9 +292,7 @@ export class ProjectionRunner {
    * building an index over a loaded table costs a fraction of keeping it up row by row.
    */
   private async emptyUnderLock(definition: ProjectionDefinition, options: { deferIndexes?: boolean } = {}): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await this.inTransaction(async (client) => {
       await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('projection:' || $1, 0))`, [definition.name]);
       await this.reset(client, definition);
       if (options.deferIndexes) {
@@ -319,13 +311,7 @@ export class ProjectionRunner {
         );
         for (const { index_name: indexName } of deferred.rows) await client.query(`DROP INDEX "${indexName.replace(/"/g, '""')}"`);
       }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async status(): Promise<ProjectionStatus[]> {
