@@ -179,6 +179,7 @@ interface WorkerResult {
 const CLIENT_WORKER = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
 const { performance } = require('node:perf_hooks');
+const net = require('node:net');
 const { url, durationMs, clients, indicators, runTag } = workerData;
 const OUTCOME = '{ commandId streamId replayed events { eventId streamId streamRevision globalPosition type recordedAt } }';
 const query = (name, type) => 'mutation Run($input: ' + type + '!) { ' + name + '(input: $input) ' + OUTCOME + ' }';
@@ -211,6 +212,70 @@ function steps(organization, person, index) {
   ];
 }
 
+/**
+ * A lean HTTP/1.1 client: one keep-alive connection per simulated client, one request in flight.
+ * The load generator shares the machine's two cores with the service and PostgreSQL, so it must
+ * cost as little as possible per request (fetch costs several times more); it understands just
+ * what the service answers: a status line, headers with content-length, a JSON body.
+ */
+class Connection {
+  constructor(target) {
+    this.target = target;
+    this.socket = null;
+    this.pending = null;
+    this.buffer = Buffer.alloc(0);
+  }
+
+  open() {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host: this.target.hostname, port: Number(this.target.port) }, () => resolve());
+      socket.setNoDelay(true);
+      socket.once('error', reject);
+      socket.on('data', (chunk) => this.received(chunk));
+      socket.on('error', (error) => this.fail(error));
+      socket.on('close', () => this.fail(new Error('connection closed by the service')));
+      this.socket = socket;
+    });
+  }
+
+  post(authorization, body) {
+    const payload = Buffer.from(body);
+    const head = 'POST ' + this.target.pathname + ' HTTP/1.1\r\nhost: ' + this.target.host + '\r\ncontent-type: application/json\r\nauthorization: ' + authorization + '\r\ncontent-length: ' + payload.length + '\r\n\r\n';
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.socket.write(Buffer.concat([Buffer.from(head), payload]));
+    });
+  }
+
+  received(chunk) {
+    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    const end = this.buffer.indexOf('\r\n\r\n');
+    if (end < 0 || !this.pending) return;
+    const head = this.buffer.toString('latin1', 0, end);
+    const length = /\r\ncontent-length: *(\d+)/i.exec(head);
+    if (!length) return this.fail(new Error('answer without content-length: ' + head.slice(0, 200)));
+    const total = end + 4 + Number(length[1]);
+    if (this.buffer.length < total) return;
+    const status = Number(head.slice(9, 12));
+    const body = this.buffer.toString('utf8', end + 4, total);
+    this.buffer = this.buffer.subarray(total);
+    const { resolve } = this.pending;
+    this.pending = null;
+    resolve({ status, body });
+  }
+
+  fail(error) {
+    if (!this.pending) return;
+    const { reject } = this.pending;
+    this.pending = null;
+    reject(error);
+  }
+
+  close() {
+    this.socket && this.socket.destroy();
+  }
+}
+
 async function main() {
   const latencies = Array.from({ length: KIND_COUNT }, () => []);
   const errorSamples = [];
@@ -218,35 +283,42 @@ async function main() {
   let exhausted = 0;
   const started = performance.now();
   const deadline = started + durationMs;
+  const target = new URL(url);
   await Promise.all(clients.map(async (plan, clientIndex) => {
-    let sent = 0;
-    let index = 0;
-    for (const organization of plan.organizations) {
-      for (const person of organization.people) {
-        for (const [kind, mutation, authorization, input] of steps(organization, person, index++)) {
-          if (performance.now() >= deadline) return;
-          const body = JSON.stringify({ query: MUTATIONS[mutation], variables: { input: { commandId: runTag + '/c' + clientIndex + '/' + sent++, ...input } } });
-          const issued = performance.now();
-          let problem;
-          try {
-            const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body });
-            const answer = await response.json();
-            const outcome = answer.data && answer.data[mutation];
-            if (answer.errors) problem = mutation + ': ' + JSON.stringify(answer.errors[0]).slice(0, 400);
-            else if (response.status !== 200 || !outcome || outcome.events.length === 0 || outcome.replayed) problem = mutation + ': unexpected answer ' + response.status + ' ' + JSON.stringify(answer).slice(0, 300);
-            else latencies[kind].push(performance.now() - issued);
-          } catch (error) {
-            problem = mutation + ': ' + (error && error.message);
-          }
-          if (problem) {
-            errors += 1;
-            if (errorSamples.length < 10) errorSamples.push(problem);
-            break; // the record's later steps depend on this one: the client moves on to the next person
+    const connection = new Connection(target);
+    await connection.open();
+    try {
+      let sent = 0;
+      let index = 0;
+      for (const organization of plan.organizations) {
+        for (const person of organization.people) {
+          for (const [kind, mutation, authorization, input] of steps(organization, person, index++)) {
+            if (performance.now() >= deadline) return;
+            const body = JSON.stringify({ query: MUTATIONS[mutation], variables: { input: { commandId: runTag + '/c' + clientIndex + '/' + sent++, ...input } } });
+            const issued = performance.now();
+            let problem;
+            try {
+              const response = await connection.post(authorization, body);
+              const answer = JSON.parse(response.body);
+              const outcome = answer.data && answer.data[mutation];
+              if (answer.errors) problem = mutation + ': ' + JSON.stringify(answer.errors[0]).slice(0, 400);
+              else if (response.status !== 200 || !outcome || outcome.events.length === 0 || outcome.replayed) problem = mutation + ': unexpected answer ' + response.status + ' ' + JSON.stringify(answer).slice(0, 300);
+              else latencies[kind].push(performance.now() - issued);
+            } catch (error) {
+              problem = mutation + ': ' + (error && error.message);
+            }
+            if (problem) {
+              errors += 1;
+              if (errorSamples.length < 10) errorSamples.push(problem);
+              break; // the record's later steps depend on this one: the client moves on to the next person
+            }
           }
         }
       }
+      exhausted += 1;
+    } finally {
+      connection.close();
     }
-    exhausted += 1;
   }));
   parentPort.postMessage({ latencies, errors, errorSamples, exhausted, elapsedMs: performance.now() - started });
 }

@@ -693,6 +693,10 @@ class GeneratorLog implements EventStore {
     return stream.slice(from, options.maxCount === undefined ? undefined : from + options.maxCount);
   }
 
+  readStreams(reads: { streamId: string; fromRevision: number }[]): Promise<RecordedEvent[][]> {
+    return Promise.all(reads.map((read) => this.readStream(read.streamId, { fromRevision: read.fromRevision })));
+  }
+
   async readByCommandId(commandId: string, streamId: string): Promise<RecordedEvent[]> {
     return this.commandEvents(streamId, commandId);
   }

@@ -47,7 +47,8 @@ import {
   unitAssessmentStreamId,
   type UnitAssessmentCommand,
 } from '../unit-assessment/domain/unit-assessment.decider.js';
-import { deepFreeze, StreamCache } from './stream-cache.js';
+import { deepFreeze } from '../shared/deep-freeze.js';
+import { StreamCache } from './stream-cache.js';
 import { loadStream } from './stream-state.js';
 
 const DEPARTURE_LABELS: Record<string, string> = { LEFT: '调离', RETIRED: '退休', DIED: '去世', DISMISSED: '辞退' };
@@ -70,6 +71,16 @@ export function requestedGrade(command: RecordCommand, state: RecordState): { gr
       return undefined;
   }
 }
+
+/** The commands `requestedGrade` may answer for (a grade, or the grade derivation): they touch the cycle's quota. */
+const GRADE_REQUESTING_COMMANDS: ReadonlySet<RecordCommand['type']> = new Set([
+  'DetermineGrade',
+  'RuleOnObjection',
+  'DecideAppeal',
+  'BackfillGrade',
+  'FlagGradeIfConflicting',
+  'CorrectFlaggedGrade',
+]);
 
 /**
  * The write side of the appraisal: loads what each decision needs from other streams (rule set,
@@ -238,7 +249,7 @@ export class AppraisalService {
   /** Runs a command on an appraisal record, with the context its decision needs. */
   async recordCommand(recordId: string, command: RecordCommand): Promise<CommandResult> {
     const streamId = `appraisal-${recordId}`;
-    const events = await this.streams.read(streamId);
+    const { events, personEvents, cycleEvents: prefetchedCycle } = await this.readForRecordCommand(streamId, command.type);
     // A command handled before returns its first result, before any quota slot is touched again
     // (its events are in the stream just read: what readByCommandId would answer).
     const earlier = events.filter((event) => event.metadata.commandId === command.metadata.commandId);
@@ -248,7 +259,7 @@ export class AppraisalService {
     const opened = state.opened;
     const period = parsePeriod(opened.period)!;
     const ruleSet = await this.ruleSet(opened.ruleSetId, opened.ruleSetVersion);
-    const discipline = await this.disciplineOf(opened.personId);
+    const discipline = await this.disciplineOf(opened.personId, personEvents?.personId === opened.personId ? personEvents.events : undefined);
     const investigation = openInvestigationCovering(discipline, period.end);
     const context: RecordContext = {
       ruleSet,
@@ -266,7 +277,7 @@ export class AppraisalService {
     const mayTakeTop = graded && (command.type === 'BackfillGrade' || (request.grade !== undefined && request.grade === topGrade));
     // Slot commands are named after both streams' revisions: a retry after a refusal (its slot
     // given back) takes a slot again instead of replaying the released one.
-    const cycleEvents = await this.streams.read(cycleStream);
+    const cycleEvents = prefetchedCycle?.streamId === cycleStream ? prefetchedCycle.events : await this.streams.read(cycleStream);
     const cycleBefore = { events: cycleEvents, state: foldEvents(cycleDecider, cycleEvents) };
     const step = (name: string) => `${name}@${events.length - 1}.${cycleBefore.events.length - 1}`;
     const slotCommand = (type: 'ReserveTopGrade' | 'ReleaseTopGrade' | 'NoteWithheld' | 'NoteReturnedToQuota', data: Record<string, string>, name: string, loaded?: { events: RecordedEvent[]; state: CycleState }) =>
@@ -313,8 +324,30 @@ export class AppraisalService {
     }
   }
 
-  private async disciplineOf(personId: string): Promise<DisciplineHistory> {
-    const person = foldEvents(personDecider, await this.streams.read(streamIdOfPerson(personId)));
+  /**
+   * The record's stream and, once its first event is kept (whose person and cycle never change),
+   * in the same round trip the person's stream (the discipline every decision on the record needs)
+   * and, for a command that may ask for a grade, the cycle's stream (the quota).
+   */
+  private async readForRecordCommand(
+    streamId: string,
+    commandType: RecordCommand['type'],
+  ): Promise<{ events: RecordedEvent[]; personEvents?: { personId: string; events: RecordedEvent[] }; cycleEvents?: { streamId: string; events: RecordedEvent[] } }> {
+    const opened = this.streams.kept(streamId)?.find((event) => event.type === 'RecordOpened')?.data as { personId: string; organizationId: string; period: string } | undefined;
+    if (!opened) return { events: await this.streams.read(streamId) };
+    const personStream = streamIdOfPerson(opened.personId);
+    const cycleStream = GRADE_REQUESTING_COMMANDS.has(commandType) ? cycleStreamId(opened.organizationId, opened.period) : undefined;
+    const [events, personEvents, cycleEvents] = await this.streams.readMany(cycleStream ? [streamId, personStream, cycleStream] : [streamId, personStream]);
+    return {
+      events,
+      personEvents: { personId: opened.personId, events: personEvents },
+      cycleEvents: cycleStream ? { streamId: cycleStream, events: cycleEvents } : undefined,
+    };
+  }
+
+  /** The person's discipline history, from `events` (the person's stream just read) or read now. */
+  private async disciplineOf(personId: string, events?: RecordedEvent[]): Promise<DisciplineHistory> {
+    const person = foldEvents(personDecider, events ?? (await this.streams.read(streamIdOfPerson(personId))));
     return person.status === 'UNREGISTERED' ? EMPTY_DISCIPLINE : person.discipline;
   }
 

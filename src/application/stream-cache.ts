@@ -1,21 +1,13 @@
 import type { RecordedEvent } from '../event-store/event.js';
 import type { EventStore } from '../event-store/event-store.port.js';
-
-/** Freezes a value and everything it holds: what a cache keeps is shared by everyone who reads it. */
-export function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
-}
+import { deepFreeze } from '../shared/deep-freeze.js';
 
 /**
  * The events of the streams commands read lately, so that the next command on a stream reads from
  * the store only what was appended since. What is kept can never be out of date: the log is
  * append-only and a stream's revision n is written once, after n − 1 committed, so the events
  * kept are the stream's first revisions as they will always be; every read still asks the store
- * for the events after them (one round trip, as before), so the stream returned is the whole
+ * for the events after them (one round trip, for one stream or several), so the stream returned is the whole
  * stream as the store has it at that moment, exactly what a full read would return. Only events
  * read from the store are kept, frozen (every reader shares them). Bounded: when full, the stream
  * kept longest is forgotten first.
@@ -30,9 +22,24 @@ export class StreamCache {
 
   /** Every event of the stream, oldest first (a new array the caller may keep). */
   async read(streamId: string): Promise<RecordedEvent[]> {
-    const kept = this.streams.get(streamId);
+    return (await this.readMany([streamId]))[0];
+  }
+
+  /** Every event of each stream (distinct ids), as `read` returns it, in one round trip to the store. */
+  async readMany(streamIds: string[]): Promise<RecordedEvent[][]> {
+    const kept = streamIds.map((streamId) => this.streams.get(streamId));
+    const after = await this.store.readStreams(streamIds.map((streamId, index) => ({ streamId, fromRevision: kept[index]?.length ?? 0 })));
+    return Promise.all(streamIds.map((streamId, index) => this.continued(streamId, kept[index], after[index])));
+  }
+
+  /** The events kept of a stream, without asking the store (those it has may be more); undefined when none are kept. */
+  kept(streamId: string): readonly RecordedEvent[] | undefined {
+    return this.streams.get(streamId);
+  }
+
+  /** The stream: what is kept followed by what the store had after it. */
+  private async continued(streamId: string, kept: RecordedEvent[] | undefined, after: RecordedEvent[]): Promise<RecordedEvent[]> {
     if (kept) {
-      const after = await this.store.readStream(streamId, { fromRevision: kept.length });
       if (after.length === 0) return [...kept];
       if (after[0].streamRevision === kept.length) {
         const events = [...kept, ...after.map(deepFreeze)];
@@ -41,8 +48,9 @@ export class StreamCache {
       }
       // Not the continuation of what is kept (the store was replaced under the service): read it all again.
       this.streams.delete(streamId);
+      after = await this.store.readStream(streamId);
     }
-    const events = (await this.store.readStream(streamId)).map(deepFreeze);
+    const events = after.map(deepFreeze);
     if (events.every((event, index) => event.streamRevision === index)) this.keep(streamId, events);
     return [...events];
   }

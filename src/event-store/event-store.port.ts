@@ -30,6 +30,11 @@ export interface EventStore {
   appendRecorded(streamId: string, events: RecordedEvent[]): Promise<AppendResult>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /**
+   * Several streams at once, each from its own revision to its end, in the order asked (a store
+   * may answer them in one round trip): what `readStream` would return for each.
+   */
+  readStreams(reads: { streamId: string; fromRevision: number }[]): Promise<RecordedEvent[][]>;
+  /**
    * Events appended by a command to the stream it ran on, in append order; empty when the command
    * id is unknown there. (A store may find them by the command id alone; the stream lets one
    * without such an index look in the one place they can be.)

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import { START_OF_LOG, type LogPosition, type RecordedEvent } from '../event-store/event.js';
 import type { EventStore } from '../event-store/event-store.port.js';
+import { deepFreeze } from '../shared/deep-freeze.js';
 import type { ProjectionDefinition } from './projection.js';
 
 export interface ProjectionStatus {
@@ -75,6 +76,7 @@ export class ProjectionRunner {
   private readonly committedListeners = new Set<(name: string, events: RecordedEvent[]) => void>();
   private loops: Promise<void>[] = [];
   private readonly batchSlots: BatchSlots;
+  private readonly logReads: SharedLogReads;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -86,6 +88,7 @@ export class ProjectionRunner {
     this.definitions = new Map(definitions.map((definition) => [definition.name, definition]));
     const poolSize = pool.options.max ?? 10;
     this.batchSlots = new BatchSlots(this.options.concurrentBatches ?? Math.max(1, Math.floor((poolSize - 2) / 2)));
+    this.logReads = new SharedLogReads(store);
   }
 
   get names(): string[] {
@@ -126,7 +129,7 @@ export class ProjectionRunner {
         await this.reset(client, definition);
         stored = undefined;
       }
-      const events = await this.store.readAll(stored?.position ?? START_OF_LOG, this.options.batchSize);
+      const events = await this.logReads.read(stored?.position ?? START_OF_LOG, this.options.batchSize);
       if (events.length > 0) await this.applyAndCheckpoint(client, definition, events);
       return events;
     });
@@ -430,6 +433,43 @@ async function mapWithLimit<T, R>(items: T[], limit: number, work: (item: T) => 
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
+}
+
+/**
+ * The log reads of the projections' batches, shared: projections that follow the log together ask
+ * for the same batch from the same position, and one read (and one parse of its rows) serves them
+ * all. A read that found events is kept for the next few positions asked; giving it again later
+ * is exact, because the log's global order below the readable horizon is final: a read at the
+ * same position now returns the same events first, and at most more after them, which the next
+ * batch reads. A read that found nothing is not kept (the next one may find events). The events
+ * are frozen: every projection gets the same objects.
+ */
+class SharedLogReads {
+  private readonly recent = new Map<string, Promise<RecordedEvent[]>>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly keep = 8,
+  ) {}
+
+  read(after: LogPosition, maxCount: number): Promise<RecordedEvent[]> {
+    const key = `${after.major}/${after.minor}/${maxCount}`;
+    const shared = this.recent.get(key);
+    if (shared) return shared;
+    const reading = this.store.readAll(after, maxCount).then(
+      (events) => {
+        if (events.length === 0) this.recent.delete(key);
+        return events.map(deepFreeze);
+      },
+      (error: unknown) => {
+        this.recent.delete(key);
+        throw error;
+      },
+    );
+    if (this.recent.size >= this.keep) this.recent.delete(this.recent.keys().next().value!);
+    this.recent.set(key, reading);
+    return reading;
+  }
 }
 
 /** A counting semaphore: at most `size` holders at once, the rest wait in arrival order. */

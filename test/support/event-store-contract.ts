@@ -57,6 +57,20 @@ export function describeEventStoreContract(label: string, open: () => Promise<{ 
       expect(await store.readStream('cycle-never-opened')).toEqual([]);
     });
 
+    it('reads several streams at once, each from its own revision, in the order asked, as readStream reads each', async () => {
+      await store.appendToStream('person-many-a', 'no_stream', [newEvent(), newEvent(), newEvent()]);
+      await store.appendToStream('person-many-b', 'no_stream', [newEvent(), newEvent()]);
+      const [b, missing, a] = await store.readStreams([
+        { streamId: 'person-many-b', fromRevision: 0 },
+        { streamId: 'person-many-never', fromRevision: 0 },
+        { streamId: 'person-many-a', fromRevision: 1 },
+      ]);
+      expect(b).toEqual(await store.readStream('person-many-b'));
+      expect(missing).toEqual([]);
+      expect(a).toEqual(await store.readStream('person-many-a', { fromRevision: 1 }));
+      expect(a.map((event) => event.streamRevision)).toEqual([1, 2]);
+    });
+
     it('rejects a wrong expected revision with VERSION_CONFLICT naming both revisions', async () => {
       await store.appendToStream('cycle-org1.2025Q1', 'no_stream', [newEvent()]);
       await expect(store.appendToStream('cycle-org1.2025Q1', 'no_stream', [newEvent()])).rejects.toBeInstanceOf(VersionConflictError);

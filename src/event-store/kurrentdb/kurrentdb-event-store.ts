@@ -200,6 +200,10 @@ export class KurrentDbEventStore implements EventStore {
     });
   }
 
+  readStreams(reads: { streamId: string; fromRevision: number }[]): Promise<RecordedEvent[][]> {
+    return Promise.all(reads.map((read) => this.readStream(read.streamId, { fromRevision: read.fromRevision })));
+  }
+
   private async readStreamBackwards(streamId: string, maxCount: number): Promise<RecordedEvent[]> {
     return this.withRetries(async () => {
       const events: RecordedEvent[] = [];

@@ -446,7 +446,11 @@ export class PostgresEventStore implements EventStore {
     };
   }
 
-  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+  readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    return this.selectStream(streamId, options);
+  }
+
+  private async selectStream(streamId: string, options: ReadStreamOptions): Promise<RecordedEvent[]> {
     const result = await this.db.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_revision >= $2
         ORDER BY stream_revision LIMIT $3`,
@@ -457,6 +461,27 @@ export class PostgresEventStore implements EventStore {
     const last = events[events.length - 1];
     if (last) this.remember(streamId, { revision: last.streamRevision, hash: last.hash });
     return events;
+  }
+
+  async readStreams(reads: { streamId: string; fromRevision: number }[]): Promise<RecordedEvent[][]> {
+    const distinct = new Set(reads.map((read) => read.streamId)).size === reads.length;
+    if (reads.length <= 1 || !distinct) return Promise.all(reads.map((read) => this.selectStream(read.streamId, { fromRevision: read.fromRevision })));
+    // One statement: each stream's part read by the (stream_id, stream_revision) key, as readStream reads it.
+    const parts = reads.map((_, index) => `(SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $${2 * index + 1} AND stream_revision >= $${2 * index + 2})`);
+    const result = await this.db.query<EventRow>(
+      `${parts.join(' UNION ALL ')} ORDER BY stream_id, stream_revision`,
+      reads.flatMap((read) => [read.streamId, read.fromRevision]),
+    );
+    const byStream = new Map<string, RecordedEvent[]>(reads.map((read) => [read.streamId, []]));
+    for (const row of result.rows) {
+      const event = toRecordedEvent(row);
+      byStream.get(event.streamId)!.push(event);
+    }
+    for (const [streamId, events] of byStream) {
+      const last = events[events.length - 1];
+      if (last) this.remember(streamId, { revision: last.streamRevision, hash: last.hash });
+    }
+    return reads.map((read) => byStream.get(read.streamId)!);
   }
 
   async readByCommandId(commandId: string, streamId: string): Promise<RecordedEvent[]> {
