@@ -60,6 +60,21 @@ const DEFAULT_OPTIONS: ProjectionRunnerOptions = {
   log: () => undefined,
 };
 
+interface CheckpointRow {
+  position_major: string;
+  position_minor: string;
+  version: number;
+}
+
+interface StoredCheckpoint {
+  position: LogPosition;
+  version: number;
+}
+
+function storedCheckpoint(row: CheckpointRow | undefined): StoredCheckpoint | undefined {
+  return row && { position: { major: BigInt(row.position_major), minor: BigInt(row.position_minor) }, version: row.version };
+}
+
 /** Outcome of one batch: how many events were applied, or that another runner holds the projection. */
 export type BatchOutcome = { applied: number } | { busy: true };
 
@@ -122,32 +137,66 @@ export class ProjectionRunner {
   }
 
   private async applyNextBatch(name: string, definition: ProjectionDefinition): Promise<BatchOutcome> {
-    return this.inProjectionTransaction(name, async (client) => {
-      let stored = await this.readCheckpoint(client, name);
+    return this.inProjectionTransaction(name, async (client, checkpoint) => {
+      let stored = checkpoint;
       if (stored && stored.version !== definition.version) {
         this.options.log(`projection ${name}: version ${stored.version} → ${definition.version}, rebuilding from zero`);
         await this.reset(client, definition);
         stored = undefined;
       }
       const events = await this.logReads.read(stored?.position ?? START_OF_LOG, this.options.batchSize);
-      if (events.length > 0) await this.applyAndCheckpoint(client, definition, events);
-      return events;
+      if (events.length > 0) await definition.apply(client, events);
+      return { events, version: definition.version };
     });
   }
 
   /**
    * Runs `work` in a transaction holding the projection's advisory lock (busy: another runner
-   * holds it) and, once committed, tells the listeners which events it applied.
+   * holds it), given the projection's checkpoint as it stands once the lock is held. The events
+   * `work` applied move the checkpoint in the same transaction; once committed, the listeners are
+   * told. Three round trips in all for a batch besides its own statements: the transaction, the
+   * lock and the checkpoint's read go as one message (each statement of it reads the database as
+   * it is when it runs, so the checkpoint is read under the lock); the checkpoint's write and the
+   * commit as another.
    */
-  private async inProjectionTransaction(name: string, work: (client: pg.PoolClient) => Promise<RecordedEvent[]>): Promise<BatchOutcome> {
-    const applied = await this.inTransaction(async (client) => {
-      const lock = await client.query<{ locked: boolean }>(
-        `SELECT pg_try_advisory_xact_lock(hashtextextended('projection:' || $1, 0)) AS locked`,
-        [name],
-      );
-      return lock.rows[0].locked ? work(client) : undefined;
-    });
-    if (!applied) return { busy: true };
+  private async inProjectionTransaction(
+    name: string,
+    work: (client: pg.PoolClient, checkpoint: StoredCheckpoint | undefined) => Promise<{ events: RecordedEvent[]; version: number }>,
+  ): Promise<BatchOutcome> {
+    const client = await this.pool.connect();
+    let applied: RecordedEvent[];
+    try {
+      const projection = client.escapeLiteral(name);
+      const [, lock, checkpoint] = (await client.query(
+        `BEGIN;
+         SELECT pg_try_advisory_xact_lock(hashtextextended('projection:' || ${projection}, 0)) AS locked;
+         SELECT position_major, position_minor, version FROM projection_checkpoint WHERE name = ${projection}`,
+      )) as unknown as [pg.QueryResult, pg.QueryResult<{ locked: boolean }>, pg.QueryResult<CheckpointRow>];
+      if (!lock.rows[0].locked) {
+        await client.query('ROLLBACK');
+        return { busy: true };
+      }
+      const { events, version } = await work(client, storedCheckpoint(checkpoint.rows[0]));
+      applied = events;
+      if (events.length === 0) {
+        await client.query('COMMIT');
+      } else {
+        const last = events[events.length - 1].position;
+        await client.query(
+          `INSERT INTO projection_checkpoint (name, position_major, position_minor, version, updated_at)
+           VALUES (${projection}, ${last.major}, ${last.minor}, ${Number(version)}, now())
+           ON CONFLICT (name) DO UPDATE
+             SET position_major = excluded.position_major, position_minor = excluded.position_minor,
+                 version = excluded.version, updated_at = excluded.updated_at;
+           COMMIT`,
+        );
+      }
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
     if (applied.length > 0) for (const listener of this.committedListeners) listener(name, applied);
     return { applied: applied.length };
   }
@@ -166,20 +215,6 @@ export class ProjectionRunner {
     } finally {
       client.release();
     }
-  }
-
-  /** Applies the events and moves the checkpoint to the last of them, in the caller's transaction. */
-  private async applyAndCheckpoint(client: pg.PoolClient, definition: ProjectionDefinition, events: RecordedEvent[]): Promise<void> {
-    await definition.apply(client, events);
-    const last = events[events.length - 1].position;
-    await client.query(
-      `INSERT INTO projection_checkpoint (name, position_major, position_minor, version, updated_at)
-       VALUES ($1, $2, $3, $4, now())
-       ON CONFLICT (name) DO UPDATE
-         SET position_major = excluded.position_major, position_minor = excluded.position_minor,
-             version = excluded.version, updated_at = excluded.updated_at`,
-      [definition.name, last.major.toString(), last.minor.toString(), definition.version],
-    );
   }
 
   /** Applies batches until the projection has read every readable event; returns the count. */
@@ -238,13 +273,12 @@ export class ProjectionRunner {
       next = read(position);
       const outcomes = await mapWithLimit(together, parallel, async (definition) => {
         const started = performance.now();
-        const outcome = await this.inProjectionTransaction(definition.name, async (client) => {
-          const stored = await this.readCheckpoint(client, definition.name);
+        const outcome = await this.inProjectionTransaction(definition.name, async (client, stored) => {
           const at = stored?.position ?? START_OF_LOG;
-          if (stored && stored.version !== definition.version) return [];
-          if (at.major !== from.major || at.minor !== from.minor) return [];
-          await this.applyAndCheckpoint(client, definition, events);
-          return events;
+          const moved = (stored && stored.version !== definition.version) || at.major !== from.major || at.minor !== from.minor;
+          if (moved) return { events: [], version: definition.version };
+          await definition.apply(client, events);
+          return { events, version: definition.version };
         });
         options.timings?.set(definition.name, (options.timings.get(definition.name) ?? 0) + performance.now() - started);
         return outcome;
@@ -376,19 +410,6 @@ export class ProjectionRunner {
         await sleep(pause, signal);
       }
     }
-  }
-
-  private async readCheckpoint(
-    client: pg.PoolClient,
-    name: string,
-  ): Promise<{ position: LogPosition; version: number } | undefined> {
-    const result = await client.query<{ position_major: string; position_minor: string; version: number }>(
-      'SELECT position_major, position_minor, version FROM projection_checkpoint WHERE name = $1',
-      [name],
-    );
-    if (result.rows.length === 0) return undefined;
-    const row = result.rows[0];
-    return { position: { major: BigInt(row.position_major), minor: BigInt(row.position_minor) }, version: row.version };
   }
 
   private async reset(client: pg.PoolClient, definition: ProjectionDefinition): Promise<void> {

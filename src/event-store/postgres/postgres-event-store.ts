@@ -121,6 +121,33 @@ const APPEND_MANY_STATEMENT = {
      RETURNING global_position, transaction_id::text AS transaction_id, event_id, stream_id`,
 };
 
+/*
+ * The reads the command path and the projections send all the time are prepared once per
+ * connection (named), so PostgreSQL parses and plans them once instead of on every call (planning
+ * cost it more than running them).
+ */
+const READ_STREAM_STATEMENT = {
+  name: 'events_read_stream_v1',
+  text: `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_revision >= $2 ORDER BY stream_revision LIMIT $3`,
+};
+
+/** Several streams, each from its own revision, by the (stream_id, stream_revision) key as READ_STREAM_STATEMENT reads one. */
+const READ_STREAMS_STATEMENT = {
+  name: 'events_read_streams_v1',
+  text: `SELECT ${EVENT_COLUMNS}
+           FROM unnest($1::text[], $2::bigint[]) AS wanted(stream_id, from_revision)
+           JOIN events USING (stream_id)
+          WHERE events.stream_revision >= wanted.from_revision
+          ORDER BY stream_id, stream_revision`,
+};
+
+const READ_ALL_STATEMENT = {
+  name: 'events_read_all_v1',
+  text: `SELECT ${EVENT_COLUMNS} FROM events
+          WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint) AND ${READABLE}
+          ORDER BY transaction_id, global_position LIMIT $3`,
+};
+
 /**
  * Small appends from concurrent callers are written together: while a statement of them is on its
  * way, further ones queue, and the next statement takes all that are queued (one per stream, up to
@@ -451,11 +478,10 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async selectStream(streamId: string, options: ReadStreamOptions): Promise<RecordedEvent[]> {
-    const result = await this.db.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_revision >= $2
-        ORDER BY stream_revision LIMIT $3`,
-      [streamId, options.fromRevision ?? 0, options.maxCount ?? null],
-    );
+    const result = await this.db.query<EventRow>({
+      ...READ_STREAM_STATEMENT,
+      values: [streamId, options.fromRevision ?? 0, options.maxCount ?? null],
+    });
     const events = result.rows.map(toRecordedEvent);
     // The command path reads a stream and then appends to it: its head is the last event read.
     const last = events[events.length - 1];
@@ -466,12 +492,10 @@ export class PostgresEventStore implements EventStore {
   async readStreams(reads: { streamId: string; fromRevision: number }[]): Promise<RecordedEvent[][]> {
     const distinct = new Set(reads.map((read) => read.streamId)).size === reads.length;
     if (reads.length <= 1 || !distinct) return Promise.all(reads.map((read) => this.selectStream(read.streamId, { fromRevision: read.fromRevision })));
-    // One statement: each stream's part read by the (stream_id, stream_revision) key, as readStream reads it.
-    const parts = reads.map((_, index) => `(SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $${2 * index + 1} AND stream_revision >= $${2 * index + 2})`);
-    const result = await this.db.query<EventRow>(
-      `${parts.join(' UNION ALL ')} ORDER BY stream_id, stream_revision`,
-      reads.flatMap((read) => [read.streamId, read.fromRevision]),
-    );
+    const result = await this.db.query<EventRow>({
+      ...READ_STREAMS_STATEMENT,
+      values: [reads.map((read) => read.streamId), reads.map((read) => read.fromRevision)],
+    });
     const byStream = new Map<string, RecordedEvent[]>(reads.map((read) => [read.streamId, []]));
     for (const row of result.rows) {
       const event = toRecordedEvent(row);
@@ -493,12 +517,10 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readAll(after: LogPosition, maxCount: number): Promise<RecordedEvent[]> {
-    const result = await this.db.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM events
-        WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint) AND ${READABLE}
-        ORDER BY transaction_id, global_position LIMIT $3`,
-      [after.major.toString(), after.minor.toString(), maxCount],
-    );
+    const result = await this.db.query<EventRow>({
+      ...READ_ALL_STATEMENT,
+      values: [after.major.toString(), after.minor.toString(), maxCount],
+    });
     return result.rows.map(toRecordedEvent);
   }
 
