@@ -12,7 +12,8 @@
  * 2. rebuilds every projection from zero against a raw sequential read of the log (the limit);
  * 3. times the queries: grade trace, the record as of a moment, the largest organization's roster
  *    report and the province-wide quarterly summary (gradeSummary of the root);
- * 4. the command path (GraphQL mutations over HTTP at each client count) and the backfill latency;
+ * 4. the command path (GraphQL mutations over HTTP at each client count, with the projections running
+ *    in the service and without them) and the backfill latency;
  * 5. appends of our store against emmett-postgresql and raw COPY.
  *
  * Against DATABASE_URL's server (default postgresql://postgres@127.0.0.1:5432/postgres): the
@@ -226,7 +227,8 @@ async function main(): Promise<void> {
     const commandsDatabase = `bench_${runId}_commands`;
     await createDatabase(admin, commandsDatabase);
     try {
-      const result = await benchCommandPath({ databaseUrl: databaseUrl(admin, commandsDatabase), seconds, clients, log });
+      // With the projection runner in the service, as it runs, and without it: the command path alone.
+      const result = await benchCommandPath({ databaseUrl: databaseUrl(admin, commandsDatabase), seconds, clients, projections: ['on', 'off'], log });
       sections.push('', '### Command path', '', formatCommandPathResult(result, new URL(admin).host));
     } finally {
       await dropDatabase(admin, commandsDatabase);
