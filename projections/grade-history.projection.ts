@@ -45,34 +45,61 @@ export const gradeHistoryProjection: PureProjection = {
   version: 1,
   tables: ['grade_history'],
   handle(event: RecordedEvent): SqlStatement[] {
-    if (!isRecordStreamEvent(event)) return [];
-    const entry = entryOf(event);
-    if (!entry) return [];
-    const outcome = outcomeColumns(entry.outcome);
-    return [
-      {
-        text: `INSERT INTO grade_history (event_id, record_id, global_position, kind, outcome_kind, grade, reason, score,
-                 actor_id, recorded_at, trace)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)
-               ON CONFLICT (event_id) DO UPDATE
-                 SET record_id = excluded.record_id, global_position = excluded.global_position, kind = excluded.kind,
-                     outcome_kind = excluded.outcome_kind, grade = excluded.grade, reason = excluded.reason,
-                     score = excluded.score, actor_id = excluded.actor_id, recorded_at = excluded.recorded_at,
-                     trace = excluded.trace`,
-        values: [
-          event.eventId,
-          recordIdOf(event),
-          event.globalPosition.toString(),
-          entry.kind,
-          outcome.outcome_kind,
-          outcome.grade,
-          outcome.reason,
-          entry.score,
-          event.metadata.actor.id,
-          event.recordedAt,
-          JSON.stringify(entry.trace),
-        ],
-      },
-    ];
+    const row = historyRow(event);
+    return row ? [insertRows([row])] : [];
+  },
+  /** The batch's rows in one statement (one row per event: no two of them meet on the key). */
+  handleBatch(events: RecordedEvent[]): SqlStatement[] {
+    const rows = events.flatMap((event) => {
+      const row = historyRow(event);
+      return row ? [row] : [];
+    });
+    return rows.length > 0 ? [insertRows(rows)] : [];
   },
 };
+
+/** The row an event of a record writes, in the order of COLUMNS; undefined for an event with none. */
+function historyRow(event: RecordedEvent): unknown[] | undefined {
+  if (!isRecordStreamEvent(event)) return undefined;
+  const entry = entryOf(event);
+  if (!entry) return undefined;
+  const outcome = outcomeColumns(entry.outcome);
+  return [
+    event.eventId,
+    recordIdOf(event),
+    event.globalPosition.toString(),
+    entry.kind,
+    outcome.outcome_kind,
+    outcome.grade,
+    outcome.reason,
+    entry.score,
+    event.metadata.actor.id,
+    event.recordedAt,
+    JSON.stringify(entry.trace),
+  ];
+}
+
+const COLUMNS: [name: string, type: string][] = [
+  ['event_id', 'uuid'],
+  ['record_id', 'text'],
+  ['global_position', 'bigint'],
+  ['kind', 'text'],
+  ['outcome_kind', 'text'],
+  ['grade', 'text'],
+  ['reason', 'text'],
+  ['score', 'numeric'],
+  ['actor_id', 'text'],
+  ['recorded_at', 'timestamptz'],
+  ['trace', 'jsonb'],
+];
+
+/** The rows written (a row written again, for the same event, takes the values given). */
+function insertRows(rows: unknown[][]): SqlStatement {
+  return {
+    text: `INSERT INTO grade_history (${COLUMNS.map(([name]) => name).join(', ')})
+           SELECT * FROM unnest(${COLUMNS.map(([, type], index) => `$${index + 1}::${type}[]`).join(', ')})
+           ON CONFLICT (event_id) DO UPDATE
+             SET ${COLUMNS.slice(1).map(([name]) => `${name} = excluded.${name}`).join(', ')}`,
+    values: COLUMNS.map((_, index) => rows.map((row) => row[index])),
+  };
+}

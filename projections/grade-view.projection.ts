@@ -75,36 +75,99 @@ export const gradeViewProjection: PureProjection = {
   tables: ['grade_view', 'grade_flag'],
   handle: gradeViewStatements,
   handleBatch(events: RecordedEvent[]): SqlStatement[] {
-    // Most of a record's events only move its last position: those are held back and written
-    // for all records at the end of the batch in one statement, unless a later event of the
-    // record in the batch writes its row (and its position) anyway.
+    // Most of a record's events only set columns of its row and move its last position: those
+    // are held back, merged per record (a later event's value wins, as it would have written
+    // last), and written at the end of the batch, one statement for all the records whose merged
+    // change sets the same columns. A record's other statements (its row's insert, its flags) go
+    // out in order, after what was held back for it until then.
     const statements: SqlStatement[] = [];
-    const onlyPositionMoved = new Map<string, string>();
+    const held = new Map<string, HeldChange>();
     for (const event of events) {
       if (!isRecordStreamEvent(event)) continue;
       const recordId = recordIdOf(event);
-      const own = gradeViewStatements(event);
-      if (own.length === 1 && own[0].text === POSITION_ONLY.text) {
-        onlyPositionMoved.set(recordId, event.globalPosition.toString());
+      const columns = plainColumns(event);
+      if (columns) {
+        held.set(recordId, { columns: { ...held.get(recordId)?.columns, ...columns }, position: event.globalPosition.toString() });
         continue;
       }
-      onlyPositionMoved.delete(recordId);
-      statements.push(...own);
+      const before = held.get(recordId);
+      if (before) {
+        statements.push(...setColumns(new Map([[recordId, before]])));
+        held.delete(recordId);
+      }
+      statements.push(...gradeViewStatements(event));
     }
-    if (onlyPositionMoved.size > 0) {
-      statements.push({
-        text: `UPDATE grade_view SET last_global_position = moved.position
-                 FROM unnest($1::text[], $2::bigint[]) AS moved(record_id, position)
-                WHERE grade_view.record_id = moved.record_id`,
-        values: [[...onlyPositionMoved.keys()], [...onlyPositionMoved.values()]],
-      });
-    }
+    statements.push(...setColumns(held));
     return statements;
   },
 };
 
-/** The statement of an event that only moves its record's last position (any record, any position). */
-const POSITION_ONLY = update({ streamId: `${RECORD_STREAM_PREFIX}any`, type: 'AnyEvent', globalPosition: 0n, data: {} } as unknown as RecordedEvent);
+/** What a batch holds back for a record: the columns its events set and the position of the last of them. */
+interface HeldChange {
+  columns: Record<string, unknown>;
+  position: string;
+}
+
+/** The types of the columns an event of the record sets (for the arrays they are sent in). */
+const COLUMN_TYPES: Record<string, string> = { status: 'text', outcome_kind: 'text', grade: 'text', reason: 'text', score: 'numeric' };
+
+/** One UPDATE per set of columns, for all the records whose change sets those columns. */
+function setColumns(changes: Map<string, HeldChange>): SqlStatement[] {
+  const bySignature = new Map<string, [string, HeldChange][]>();
+  for (const entry of changes) {
+    const signature = Object.keys(entry[1].columns).sort().join(',');
+    bySignature.set(signature, [...(bySignature.get(signature) ?? []), entry]);
+  }
+  return [...bySignature].map(([signature, entries]) => {
+    const names = signature === '' ? [] : signature.split(',');
+    return {
+      text: `UPDATE grade_view SET ${[...names.map((name) => `${name} = changed.${name}`), 'last_global_position = changed.position'].join(', ')}
+               FROM unnest($1::text[], $2::bigint[]${names.map((name, index) => `, $${index + 3}::${COLUMN_TYPES[name]}[]`).join('')})
+                 AS changed(record_id, position${names.map((name) => `, ${name}`).join('')})
+              WHERE grade_view.record_id = changed.record_id`,
+      values: [entries.map(([recordId]) => recordId), entries.map(([, change]) => change.position), ...names.map((name) => entries.map(([, change]) => change.columns[name]))],
+    };
+  });
+}
+
+/**
+ * The columns an event of the record sets on its row besides its last position ({} for an event
+ * that only moves the position), or undefined for an event with statements of its own (the
+ * row's insert, the flags).
+ */
+function plainColumns(event: RecordedEvent): Record<string, unknown> | undefined {
+  const type = event.type as RecordEvent['type'];
+  switch (type) {
+    case 'RecordOpened':
+    case 'GradeFlagged':
+    case 'GradeFlagResolved':
+      return undefined;
+    case 'GradeDetermined': {
+      const data = event.data as RecordEventData<'GradeDetermined'>;
+      return { status: 'AWAITING_NOTICE', ...outcomeColumns(data.outcome), score: data.score };
+    }
+    case 'GradeFinalized': {
+      const data = event.data as RecordEventData<'GradeFinalized'>;
+      return { status: 'FINAL', ...outcomeColumns(data.outcome) };
+    }
+    case 'ResultPublished':
+      return { status: 'PUBLISHED' };
+    case 'GradeRevised': {
+      const data = event.data as RecordEventData<'GradeRevised'>;
+      return { ...outcomeColumns(data.to), score: data.score };
+    }
+    case 'GradeBackfilled': {
+      const data = event.data as RecordEventData<'GradeBackfilled'>;
+      return { ...outcomeColumns(data.outcome), score: data.score };
+    }
+    case 'RecordLeftUngraded': {
+      const data = event.data as RecordEventData<'RecordLeftUngraded'>;
+      return outcomeColumns({ kind: 'WITHHELD_INVESTIGATION', reason: data.reason });
+    }
+    default:
+      return {};
+  }
+}
 
 function gradeViewStatements(event: RecordedEvent): SqlStatement[] {
   if (!isRecordStreamEvent(event)) return [];
@@ -112,28 +175,6 @@ function gradeViewStatements(event: RecordedEvent): SqlStatement[] {
   switch (type) {
     case 'RecordOpened':
       return [opened(event)];
-    case 'GradeDetermined': {
-      const data = event.data as RecordEventData<'GradeDetermined'>;
-      return [update(event, { status: 'AWAITING_NOTICE', ...outcomeColumns(data.outcome), score: data.score })];
-    }
-    case 'GradeFinalized': {
-      const data = event.data as RecordEventData<'GradeFinalized'>;
-      return [update(event, { status: 'FINAL', ...outcomeColumns(data.outcome) })];
-    }
-    case 'ResultPublished':
-      return [update(event, { status: 'PUBLISHED' })];
-    case 'GradeRevised': {
-      const data = event.data as RecordEventData<'GradeRevised'>;
-      return [update(event, { ...outcomeColumns(data.to), score: data.score })];
-    }
-    case 'GradeBackfilled': {
-      const data = event.data as RecordEventData<'GradeBackfilled'>;
-      return [update(event, { ...outcomeColumns(data.outcome), score: data.score })];
-    }
-    case 'RecordLeftUngraded': {
-      const data = event.data as RecordEventData<'RecordLeftUngraded'>;
-      return [update(event, outcomeColumns({ kind: 'WITHHELD_INVESTIGATION', reason: data.reason }))];
-    }
     case 'GradeFlagged': {
       const data = event.data as RecordEventData<'GradeFlagged'>;
       return [
@@ -160,6 +201,6 @@ function gradeViewStatements(event: RecordedEvent): SqlStatement[] {
       ];
     }
     default:
-      return [update(event)];
+      return [update(event, plainColumns(event))];
   }
 }
