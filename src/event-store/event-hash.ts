@@ -17,13 +17,21 @@ export function canonicalJson(value: unknown): string {
     return JSON.stringify(value);
   }
   if (Array.isArray(value)) {
-    return `[${value.map((item) => canonicalJson(item === undefined ? null : item)).join(',')}]`;
+    let json = '[';
+    for (let index = 0; index < value.length; index += 1) {
+      const item: unknown = value[index];
+      json += (index > 0 ? ',' : '') + canonicalJson(item === undefined ? null : item);
+    }
+    return `${json}]`;
   }
-  const entries = Object.keys(value as Record<string, unknown>)
-    .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
-    .sort()
-    .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-  return `{${entries.join(',')}}`;
+  const record = value as Record<string, unknown>;
+  let json = '{';
+  for (const key of Object.keys(record).sort()) {
+    const item = record[key];
+    if (item === undefined) continue;
+    json += (json.length > 1 ? ',' : '') + JSON.stringify(key) + ':' + canonicalJson(item);
+  }
+  return `${json}}`;
 }
 
 /** The fields an event's hash covers: everything but its place in the global order. */

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { canonicalJson, chainHash, eventHash, GENESIS_HASH } from '../../src/event-store/event-hash.js';
 import { shanghaiDate } from '../../src/shared/business-date.js';
 import { deterministicUuid } from '../../src/shared/deterministic-id.js';
@@ -23,6 +24,23 @@ describe('canonical bytes and hashes', () => {
   it('serialises objects with sorted keys and no white space, whatever the key order', () => {
     expect(canonicalJson({ b: 1, a: [true, null, { d: '等次', c: 2.5 }] })).toBe('{"a":[true,null,{"c":2.5,"d":"等次"}],"b":1}');
     expect(canonicalJson({ a: 1, skip: undefined })).toBe('{"a":1}');
+  });
+
+  it('gives for any JSON value JSON of that value, the same bytes whatever the order of its objects\' keys', () => {
+    const keysReversed = (value: unknown): unknown =>
+      Array.isArray(value)
+        ? value.map(keysReversed)
+        : value !== null && typeof value === 'object'
+          ? Object.fromEntries(Object.keys(value).reverse().map((key) => [key, keysReversed((value as Record<string, unknown>)[key])]))
+          : value;
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const json = canonicalJson(value);
+        expect(JSON.parse(json)).toEqual(JSON.parse(JSON.stringify(value)));
+        expect(canonicalJson(keysReversed(value))).toBe(json);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('refuses numbers JSON cannot carry', () => {
