@@ -1,6 +1,7 @@
 import { ValidationPipe } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
 import { ValidationFailedError, type FieldViolation } from '../shared/errors.js';
+import { keepValidationMetadataLookups } from './validation-metadata-cache.js';
 
 /** What the field accepts, as its decorators state it with `context: { allowed }`. */
 function allowedValues(error: ValidationError): string | undefined {
@@ -32,6 +33,7 @@ function toViolations(errors: ValidationError[], prefix = ''): FieldViolation[] 
  * with one entry per field. Decorators may state what is allowed with `context: { allowed }`.
  */
 export function createValidationPipe(): ValidationPipe {
+  keepValidationMetadataLookups();
   return new ValidationPipe({
     transform: true,
     whitelist: true,
