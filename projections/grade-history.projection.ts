@@ -46,15 +46,18 @@ export const gradeHistoryProjection: PureProjection = {
   tables: ['grade_history'],
   handle(event: RecordedEvent): SqlStatement[] {
     const row = historyRow(event);
-    return row ? [insertRows([row])] : [];
+    return row ? [insertRow(row)] : [];
   },
-  /** The batch's rows in one statement (one row per event: no two of them meet on the key). */
+  /**
+   * Many rows in one statement (one row per event: no two of them meet on the key); a few a row
+   * at a time, which for a few rows costs PostgreSQL less (the service's small batches).
+   */
   handleBatch(events: RecordedEvent[]): SqlStatement[] {
     const rows = events.flatMap((event) => {
       const row = historyRow(event);
       return row ? [row] : [];
     });
-    return rows.length > 0 ? [insertRows(rows)] : [];
+    return rows.length >= SET_BASED_FROM_ROWS ? [insertRows(rows)] : rows.map(insertRow);
   },
 };
 
@@ -79,6 +82,8 @@ function historyRow(event: RecordedEvent): unknown[] | undefined {
   ];
 }
 
+const SET_BASED_FROM_ROWS = 8;
+
 const COLUMNS: [name: string, type: string][] = [
   ['event_id', 'uuid'],
   ['record_id', 'text'],
@@ -93,13 +98,20 @@ const COLUMNS: [name: string, type: string][] = [
   ['trace', 'jsonb'],
 ];
 
-/** The rows written (a row written again, for the same event, takes the values given). */
+/** A row written again, for the same event, takes the values given. */
+const ON_CONFLICT = `ON CONFLICT (event_id) DO UPDATE SET ${COLUMNS.slice(1).map(([name]) => `${name} = excluded.${name}`).join(', ')}`;
+const COLUMN_LIST = COLUMNS.map(([name]) => name).join(', ');
+
+function insertRow(row: unknown[]): SqlStatement {
+  return {
+    text: `INSERT INTO grade_history (${COLUMN_LIST}) VALUES (${COLUMNS.map(([, type], index) => `$${index + 1}::${type}`).join(', ')}) ${ON_CONFLICT}`,
+    values: row,
+  };
+}
+
 function insertRows(rows: unknown[][]): SqlStatement {
   return {
-    text: `INSERT INTO grade_history (${COLUMNS.map(([name]) => name).join(', ')})
-           SELECT * FROM unnest(${COLUMNS.map(([, type], index) => `$${index + 1}::${type}[]`).join(', ')})
-           ON CONFLICT (event_id) DO UPDATE
-             SET ${COLUMNS.slice(1).map(([name]) => `${name} = excluded.${name}`).join(', ')}`,
+    text: `INSERT INTO grade_history (${COLUMN_LIST}) SELECT * FROM unnest(${COLUMNS.map(([, type], index) => `$${index + 1}::${type}[]`).join(', ')}) ${ON_CONFLICT}`,
     values: COLUMNS.map((_, index) => rows.map((row) => row[index])),
   };
 }
