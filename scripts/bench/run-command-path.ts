@@ -3,13 +3,14 @@
  * GraphQL mutations over HTTP at each client count, then the backfill latency. Progress goes to
  * stderr; the machine, the versions and the results go to stdout as markdown.
  *
- *   npm run build && NODE_ENV=production node dist/scripts/bench/run-command-path.js [--seconds 20] [--clients 1,8,32]
+ *   npm run build && NODE_ENV=production node --max-semi-space-size=64 dist/scripts/bench/run-command-path.js [--seconds 20] [--clients 1,8,32]
  *        [--projections on,off] [--warmup 2] [--backfill 5] [--pool 20] [--profile DIR]
  *
  * Against DATABASE_URL (use a database of its own: the bench adds organizations and people to
  * it), or without it on an embedded server in a temporary directory, removed afterwards.
- * NODE_ENV=production runs the service as the Docker image does (`npm run bench` sets it): GraphQL's
- * development checks are off.
+ * NODE_ENV=production and --max-semi-space-size=64 run the service as the Docker image does (`npm
+ * run bench` sets both): GraphQL's development checks are off, and the young generation is large
+ * enough that the request path's short-lived objects cost fewer scavenges.
  * `node --cpu-prof dist/scripts/bench/run-command-path.js --clients 32 --backfill 0` profiles the whole
  * process (preparation included); `--profile DIR` writes a profile of the service's thread for
  * each measured run only.
