@@ -70,7 +70,7 @@ import { CommandHandler, foldEvents, type CommandResult } from '../../src/comman
 import type { Command, CommandMetadata, DecidedEvent, Decider } from '../../src/command/decider.js';
 import { cycleDecider, cycleStreamId, quotaPosition, type CycleCommand, type Participant } from '../../src/cycle/domain/cycle.decider.js';
 import { BACKFILL_ACTOR } from '../../src/discipline/backfill.process.js';
-import { GENESIS_HASH } from '../../src/event-store/event-hash.js';
+import { canonicalJson, GENESIS_HASH } from '../../src/event-store/event-hash.js';
 import type { Actor, LogPosition, NewEvent, RecordedEvent } from '../../src/event-store/event.js';
 import type { AppendResult, EventStore, ExpectedRevision, ReadStreamOptions } from '../../src/event-store/event-store.port.js';
 import {
@@ -410,60 +410,10 @@ function businessDate(instant: string): string {
   return lastBusinessDate;
 }
 
-/** JSON keys with their quotes and colon, made once: the same few hundred keys recur in every event. */
-const QUOTED_KEYS = new Map<string, string>();
-
-/**
- * `canonicalJson` (event-hash.ts), byte for byte, with fewer intermediate arrays and strings: keys
- * in code-unit order, undefined members dropped, undefined array items as null.
- */
-function canonical(value: unknown): string {
-  if (value === null) return 'null';
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'number':
-      if (!Number.isFinite(value)) throw new TypeError(`cannot hash a non-finite number: ${value}`);
-      return JSON.stringify(value);
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'bigint':
-      return value.toString();
-    case 'object':
-      break;
-    default:
-      return JSON.stringify(value);
-  }
-  if (Array.isArray(value)) {
-    let out = '[';
-    for (let index = 0; index < value.length; index += 1) {
-      const item: unknown = value[index];
-      out += (index > 0 ? ',' : '') + canonical(item === undefined ? null : item);
-    }
-    return `${out}]`;
-  }
-  const object = value as Record<string, unknown>;
-  const keys = Object.keys(object).sort();
-  let out = '{';
-  let first = true;
-  for (const key of keys) {
-    const item = object[key];
-    if (item === undefined) continue;
-    let quoted = QUOTED_KEYS.get(key);
-    if (quoted === undefined) {
-      quoted = `${JSON.stringify(key)}:`;
-      QUOTED_KEYS.set(key, quoted);
-    }
-    out += (first ? quoted : `,${quoted}`) + canonical(item);
-    first = false;
-  }
-  return `${out}}`;
-}
-
 const ACTOR_JSON = new WeakMap<object, string>();
 const METADATA_KEYS = new Set(['actor', 'causationId', 'commandId', 'correlationId', 'effectiveAt', 'ruleSetId']);
 
-/** canonical() of the metadata the command handler writes (fixed keys; the actor objects recur). */
+/** canonicalJson() of the metadata the command handler writes (fixed keys; the actor objects recur). */
 function canonicalMetadata(metadata: NewEvent['metadata']): string {
   const plain =
     Object.keys(metadata).every((key) => METADATA_KEYS.has(key)) &&
@@ -471,10 +421,10 @@ function canonicalMetadata(metadata: NewEvent['metadata']): string {
     metadata.actor !== null &&
     [metadata.causationId, metadata.commandId, metadata.correlationId, metadata.effectiveAt].every((value) => typeof value === 'string') &&
     (metadata.ruleSetId === undefined || typeof metadata.ruleSetId === 'string');
-  if (!plain) return canonical(metadata);
+  if (!plain) return canonicalJson(metadata);
   let actor = ACTOR_JSON.get(metadata.actor);
   if (actor === undefined) {
-    actor = canonical(metadata.actor);
+    actor = canonicalJson(metadata.actor);
     ACTOR_JSON.set(metadata.actor, actor);
   }
   return (
@@ -618,7 +568,7 @@ class GeneratorLog implements EventStore {
   serialize(offset: number): { buffers: Buffer[]; rows: number } {
     const rows = new RowBuffers();
     for (const event of this.pending) {
-      const data = canonical(offset === 0 ? event.data : withPositionsMoved(event.data, offset));
+      const data = canonicalJson(offset === 0 ? event.data : withPositionsMoved(event.data, offset));
       const metadata = canonicalMetadata(event.metadata);
       const position = Number(event.globalPosition) + offset;
       // eventHash's canonical content, built from the canonical parts (its keys in code-unit order).

@@ -73,6 +73,38 @@ async function dropDatabase(admin: string, database: string): Promise<void> {
   }
 }
 
+/** Longest wait for the server's background work before a measured step. */
+const QUIET_WAIT_MS = 20 * 60_000;
+
+/**
+ * Waits until no autovacuum worker runs on the server (after a rebuild it vacuums and analyzes
+ * the millions of rows just written, for minutes, on the cores the next step measures), then
+ * writes the dirty buffers out (CHECKPOINT). Returns a line for the report when it had to wait.
+ */
+async function untilServerQuiet(admin: string, before: string): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  const started = performance.now();
+  try {
+    for (;;) {
+      const { rows } = await client.query<{ datname: string; query: string }>(
+        `SELECT datname, query FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'`,
+      );
+      const waited = (performance.now() - started) / 1000;
+      if (rows.length === 0 || waited * 1000 >= QUIET_WAIT_MS) {
+        await client.query('CHECKPOINT');
+        process.stderr.write('\n');
+        if (rows.length > 0) return `Before ${before}: autovacuum still running after ${waited.toFixed(0)} s (${rows.map((row) => row.query).join('; ')}); measured anyway.`;
+        return waited >= 1 ? `Before ${before}: waited ${waited.toFixed(0)} s for the server's autovacuum to finish, then CHECKPOINT.` : undefined;
+      }
+      process.stderr.write(`\rbefore ${before}, waiting for autovacuum (${waited.toFixed(0)} s): ${rows.map((row) => `${row.datname}: ${row.query}`).join('; ')}`.slice(0, 160).padEnd(160));
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 /** What a kept dataset holds: its events and people, as read from it. */
 async function datasetSize(url: string): Promise<string> {
   const client = new pg.Client({ connectionString: url });
@@ -218,6 +250,8 @@ async function main(): Promise<void> {
         if (caughtUp.length > 0) sections.push('', `Before the queries, caught up (not rebuilt): ${caughtUp.join('; ')}.`);
       }
       if (!skipped.has('queries')) {
+        const waited = await untilServerQuiet(admin, 'the queries');
+        if (waited) sections.push('', waited);
         service = await BenchService.start(infrastructure);
         const measurements = await benchQueries(infrastructure, service, samples);
         sections.push('', formatQueries(measurements, { 'grade trace': 10, 'roster report of the largest organization': 200, 'province-wide quarterly summary': 3_000 }));
@@ -232,6 +266,8 @@ async function main(): Promise<void> {
   }
 
   if (!skipped.has('commands')) {
+    const waited = await untilServerQuiet(admin, 'the command path');
+    if (waited) sections.push('', waited);
     const commandsDatabase = `bench_${runId}_commands`;
     await createDatabase(admin, commandsDatabase);
     try {
@@ -243,6 +279,8 @@ async function main(): Promise<void> {
     }
   }
   if (!skipped.has('append')) {
+    const waited = await untilServerQuiet(admin, 'the appends');
+    if (waited) sections.push('', waited);
     const result = await benchAppend(admin, { onProgress: (progress) => process.stderr.write(`\r${progress.contender} ${progress.mode}: ${progress.events}/${progress.total}`.padEnd(60)) });
     process.stderr.write('\n');
     sections.push('', '### Event append', '', formatAppendReport(result));

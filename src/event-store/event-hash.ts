@@ -29,9 +29,23 @@ export function canonicalJson(value: unknown): string {
   for (const key of Object.keys(record).sort()) {
     const item = record[key];
     if (item === undefined) continue;
-    json += (json.length > 1 ? ',' : '') + JSON.stringify(key) + ':' + canonicalJson(item);
+    json += (json.length > 1 ? ',' : '') + quotedKey(key) + canonicalJson(item);
   }
   return `${json}}`;
+}
+
+/** Keys with their quotes and colon, made once: the same few hundred field names recur in every event. */
+const QUOTED_KEYS = new Map<string, string>();
+const MAX_QUOTED_KEYS = 10_000;
+
+function quotedKey(key: string): string {
+  let quoted = QUOTED_KEYS.get(key);
+  if (quoted === undefined) {
+    quoted = `${JSON.stringify(key)}:`;
+    if (QUOTED_KEYS.size >= MAX_QUOTED_KEYS) QUOTED_KEYS.clear();
+    QUOTED_KEYS.set(key, quoted);
+  }
+  return quoted;
 }
 
 /** The fields an event's hash covers: everything but its place in the global order. */
