@@ -96,7 +96,7 @@ export const gradeViewProjection: PureProjection = {
       }
       const before = held.get(recordId);
       if (before) {
-        statements.push(...setColumns(new Map([[recordId, before]])));
+        statements.push(setRow(recordId, before.position, before.columns));
         held.delete(recordId);
       }
       statements.push(...gradeViewStatements(event));

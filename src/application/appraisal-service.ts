@@ -72,16 +72,6 @@ export function requestedGrade(command: RecordCommand, state: RecordState): { gr
   }
 }
 
-/** The commands `requestedGrade` may answer for (a grade, or the grade derivation): they touch the cycle's quota. */
-const GRADE_REQUESTING_COMMANDS: ReadonlySet<RecordCommand['type']> = new Set([
-  'DetermineGrade',
-  'RuleOnObjection',
-  'DecideAppeal',
-  'BackfillGrade',
-  'FlagGradeIfConflicting',
-  'CorrectFlaggedGrade',
-]);
-
 /**
  * The write side of the appraisal: loads what each decision needs from other streams (rule set,
  * calendar, people, the cycle's quota), then runs the command through the generic handler. A top
@@ -249,7 +239,7 @@ export class AppraisalService {
   /** Runs a command on an appraisal record, with the context its decision needs. */
   async recordCommand(recordId: string, command: RecordCommand): Promise<CommandResult> {
     const streamId = `appraisal-${recordId}`;
-    const { events, personEvents, cycleEvents: prefetchedCycle } = await this.readForRecordCommand(streamId, command.type);
+    const { events, personEvents, cycleEvents: prefetchedCycle } = await this.readForRecordCommand(streamId, command);
     // A command handled before returns its first result, before any quota slot is touched again
     // (its events are in the stream just read: what readByCommandId would answer).
     const earlier = events.filter((event) => event.metadata.commandId === command.metadata.commandId);
@@ -259,7 +249,7 @@ export class AppraisalService {
     const opened = state.opened;
     const period = parsePeriod(opened.period)!;
     const ruleSet = await this.ruleSet(opened.ruleSetId, opened.ruleSetVersion);
-    const discipline = await this.disciplineOf(opened.personId, personEvents?.personId === opened.personId ? personEvents.events : undefined);
+    const discipline = await this.disciplineOf(opened.personId, personEvents);
     const investigation = openInvestigationCovering(discipline, period.end);
     const context: RecordContext = {
       ruleSet,
@@ -277,7 +267,7 @@ export class AppraisalService {
     const mayTakeTop = graded && (command.type === 'BackfillGrade' || (request.grade !== undefined && request.grade === topGrade));
     // Slot commands are named after both streams' revisions: a retry after a refusal (its slot
     // given back) takes a slot again instead of replaying the released one.
-    const cycleEvents = prefetchedCycle?.streamId === cycleStream ? prefetchedCycle.events : await this.streams.read(cycleStream);
+    const cycleEvents = prefetchedCycle ?? (await this.streams.read(cycleStream));
     const cycleBefore = { events: cycleEvents, state: foldEvents(cycleDecider, cycleEvents) };
     const step = (name: string) => `${name}@${events.length - 1}.${cycleBefore.events.length - 1}`;
     const slotCommand = (type: 'ReserveTopGrade' | 'ReleaseTopGrade' | 'NoteWithheld' | 'NoteReturnedToQuota', data: Record<string, string>, name: string, loaded?: { events: RecordedEvent[]; state: CycleState }) =>
@@ -325,24 +315,22 @@ export class AppraisalService {
   }
 
   /**
-   * The record's stream and, once its first event is kept (whose person and cycle never change),
-   * in the same round trip the person's stream (the discipline every decision on the record needs)
-   * and, for a command that may ask for a grade, the cycle's stream (the quota).
+   * The record's stream and, once its first event is kept, in the same round trip the streams of
+   * the person and the cycle that event names (the very ones `state.opened` names: the record's
+   * first event is what it folds from): the person's for the discipline every decision on the
+   * record needs, the cycle's (the quota) for a command that asks for a grade.
    */
   private async readForRecordCommand(
     streamId: string,
-    commandType: RecordCommand['type'],
-  ): Promise<{ events: RecordedEvent[]; personEvents?: { personId: string; events: RecordedEvent[] }; cycleEvents?: { streamId: string; events: RecordedEvent[] } }> {
+    command: RecordCommand,
+  ): Promise<{ events: RecordedEvent[]; personEvents?: RecordedEvent[]; cycleEvents?: RecordedEvent[] }> {
     const opened = this.streams.kept(streamId)?.find((event) => event.type === 'RecordOpened')?.data as { personId: string; organizationId: string; period: string } | undefined;
     if (!opened) return { events: await this.streams.read(streamId) };
-    const personStream = streamIdOfPerson(opened.personId);
-    const cycleStream = GRADE_REQUESTING_COMMANDS.has(commandType) ? cycleStreamId(opened.organizationId, opened.period) : undefined;
-    const [events, personEvents, cycleEvents] = await this.streams.readMany(cycleStream ? [streamId, personStream, cycleStream] : [streamId, personStream]);
-    return {
-      events,
-      personEvents: { personId: opened.personId, events: personEvents },
-      cycleEvents: cycleStream ? { streamId: cycleStream, events: cycleEvents } : undefined,
-    };
+    // Whether a command asks for a grade depends on the command alone; the state only says which grade.
+    const asksForGrade = requestedGrade(command, recordDecider.initialState()) !== undefined;
+    const streamIds = [streamId, streamIdOfPerson(opened.personId), ...(asksForGrade ? [cycleStreamId(opened.organizationId, opened.period)] : [])];
+    const [events, personEvents, cycleEvents] = await this.streams.readMany(streamIds);
+    return { events, personEvents, cycleEvents };
   }
 
   /** The person's discipline history, from `events` (the person's stream just read) or read now. */

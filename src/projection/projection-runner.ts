@@ -137,7 +137,7 @@ export class ProjectionRunner {
   }
 
   private async applyNextBatch(name: string, definition: ProjectionDefinition): Promise<BatchOutcome> {
-    return this.inProjectionTransaction(name, async (client, checkpoint) => {
+    return this.inProjectionTransaction(definition, async (client, checkpoint) => {
       let stored = checkpoint;
       if (stored && stored.version !== definition.version) {
         this.options.log(`projection ${name}: version ${stored.version} → ${definition.version}, rebuilding from zero`);
@@ -146,27 +146,25 @@ export class ProjectionRunner {
       }
       const events = await this.logReads.read(stored?.position ?? START_OF_LOG, this.options.batchSize);
       if (events.length > 0) await definition.apply(client, events);
-      return { events, version: definition.version };
+      return events;
     });
   }
 
   /**
    * Runs `work` in a transaction holding the projection's advisory lock (busy: another runner
    * holds it), given the projection's checkpoint as it stands once the lock is held. The events
-   * `work` applied move the checkpoint in the same transaction; once committed, the listeners are
-   * told. Three round trips in all for a batch besides its own statements: the transaction, the
-   * lock and the checkpoint's read go as one message (each statement of it reads the database as
-   * it is when it runs, so the checkpoint is read under the lock); the checkpoint's write and the
-   * commit as another.
+   * `work` applied move the checkpoint (with the projection's version) in the same transaction;
+   * once committed, the listeners are told. Three round trips in all for a batch besides its own
+   * statements: the transaction, the lock and the checkpoint's read go as one message (each
+   * statement of it reads the database as it is when it runs, so the checkpoint is read under the
+   * lock); the checkpoint's write and the commit as another.
    */
   private async inProjectionTransaction(
-    name: string,
-    work: (client: pg.PoolClient, checkpoint: StoredCheckpoint | undefined) => Promise<{ events: RecordedEvent[]; version: number }>,
+    definition: ProjectionDefinition,
+    work: (client: pg.PoolClient, checkpoint: StoredCheckpoint | undefined) => Promise<RecordedEvent[]>,
   ): Promise<BatchOutcome> {
-    const client = await this.pool.connect();
-    let applied: RecordedEvent[];
-    try {
-      const projection = client.escapeLiteral(name);
+    const applied = await this.onConnection(async (client) => {
+      const projection = client.escapeLiteral(definition.name);
       const [, lock, checkpoint] = (await client.query(
         `BEGIN;
          SELECT pg_try_advisory_xact_lock(hashtextextended('projection:' || ${projection}, 0)) AS locked;
@@ -174,41 +172,44 @@ export class ProjectionRunner {
       )) as unknown as [pg.QueryResult, pg.QueryResult<{ locked: boolean }>, pg.QueryResult<CheckpointRow>];
       if (!lock.rows[0].locked) {
         await client.query('ROLLBACK');
-        return { busy: true };
+        return undefined;
       }
-      const { events, version } = await work(client, storedCheckpoint(checkpoint.rows[0]));
-      applied = events;
+      const events = await work(client, storedCheckpoint(checkpoint.rows[0]));
       if (events.length === 0) {
         await client.query('COMMIT');
       } else {
         const last = events[events.length - 1].position;
         await client.query(
           `INSERT INTO projection_checkpoint (name, position_major, position_minor, version, updated_at)
-           VALUES (${projection}, ${last.major}, ${last.minor}, ${Number(version)}, now())
+           VALUES (${projection}, ${last.major}, ${last.minor}, ${Number(definition.version)}, now())
            ON CONFLICT (name) DO UPDATE
              SET position_major = excluded.position_major, position_minor = excluded.position_minor,
                  version = excluded.version, updated_at = excluded.updated_at;
            COMMIT`,
         );
       }
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
-    if (applied.length > 0) for (const listener of this.committedListeners) listener(name, applied);
+      return events;
+    });
+    if (!applied) return { busy: true };
+    if (applied.length > 0) for (const listener of this.committedListeners) listener(definition.name, applied);
     return { applied: applied.length };
   }
 
   /** Runs `work` in a transaction on a connection of its own: committed if it returns, rolled back if it throws. */
-  private async inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
+  private inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.onConnection(async (client) => {
       await client.query('BEGIN');
       const result = await work(client);
       await client.query('COMMIT');
       return result;
+    });
+  }
+
+  /** Runs `work` (which opens and ends its transaction) on a connection of its own; a transaction it leaves open on failure is rolled back. */
+  private async onConnection<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      return await work(client);
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
@@ -273,12 +274,12 @@ export class ProjectionRunner {
       next = read(position);
       const outcomes = await mapWithLimit(together, parallel, async (definition) => {
         const started = performance.now();
-        const outcome = await this.inProjectionTransaction(definition.name, async (client, stored) => {
+        const outcome = await this.inProjectionTransaction(definition, async (client, stored) => {
           const at = stored?.position ?? START_OF_LOG;
           const moved = (stored && stored.version !== definition.version) || at.major !== from.major || at.minor !== from.minor;
-          if (moved) return { events: [], version: definition.version };
+          if (moved) return [];
           await definition.apply(client, events);
-          return { events, version: definition.version };
+          return events;
         });
         options.timings?.set(definition.name, (options.timings.get(definition.name) ?? 0) + performance.now() - started);
         return outcome;
