@@ -37,9 +37,9 @@ export const CONTENDERS: readonly Contender[] = ['ours', 'emmett', 'copy'];
 export const MODES: readonly AppendMode[] = ['single', 'batch'];
 
 export interface BenchAppendOptions {
-  /** Single-event appends (each its own transaction). Default 5,000. */
+  /** Single-event appends (each its own transaction). Default 20,000. */
   singleEvents?: number;
-  /** Batched appends. Default 200. */
+  /** Batched appends. Default 400. */
   batches?: number;
   /** Events per batched append. Default 100. */
   batchSize?: number;
@@ -345,20 +345,34 @@ async function runPlan(
 /** Linux counts process CPU time in ticks of 1/100 s (USER_HZ). */
 const MICROS_PER_TICK = 10_000;
 
-/** CPU time (user + system) of the given processes in microseconds; null if /proc cannot tell. */
-function processesCpuMicros(pids: number[]): number | null {
-  if (pids.length === 0) return null;
-  let ticks = 0;
+/**
+ * CPU time (user + system) of each of the given processes that is running, in microseconds; null
+ * when none can be read (no /proc, or no such process on this machine).
+ */
+function processesCpuMicros(pids: number[]): Map<number, number> | null {
+  const micros = new Map<number, number>();
   for (const pid of pids) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      micros.set(pid, (Number(fields[11]) + Number(fields[12])) * MICROS_PER_TICK);
     } catch {
-      return null;
+      // Gone already: a connection that was closing when the list was taken (the migration's).
     }
   }
-  return ticks * MICROS_PER_TICK;
+  return micros.size === 0 ? null : micros;
+}
+
+/** CPU time the processes running at both readings spent between them; null if either reading failed. */
+function cpuMicrosBetween(before: Map<number, number> | null, after: Map<number, number> | null): number | null {
+  if (!before || !after) return null;
+  let spent = 0;
+  for (const [pid, micros] of after) {
+    const earlier = before.get(pid);
+    if (earlier === undefined) return null;
+    spent += micros - earlier;
+  }
+  return after.size === before.size ? spent : null;
 }
 
 /** The server processes serving `database`, if the server runs on this machine. */
@@ -372,7 +386,6 @@ async function backendPids(adminUrl: string, database: string): Promise<number[]
   return result.rows.map((row) => row.pid);
 }
 
-/** Flushes dirty pages so a run does not pay for the previous one's checkpoint; skipped without the right. */
 /**
  * Before a plan: once the log holds events, the tables' statistics as they now are (as autovacuum
  * would have them on a database in use: prepared statements keep the plan made on their first
@@ -415,7 +428,7 @@ async function benchContender(
         );
         const seconds = (performance.now() - started) / 1000;
         const client = process.cpuUsage(clientBefore);
-        const serverAfter = processesCpuMicros(pids);
+        const serverCpu = cpuMicrosBetween(serverBefore, processesCpuMicros(pids));
         stored += events;
         const counted = await prepared.countEvents();
         if (counted !== stored) throw new Error(`${contender} ${plan.mode}: ${counted} events stored, ${stored} appended`);
@@ -429,7 +442,7 @@ async function benchContender(
           seconds,
           eventsPerSecond: events / seconds,
           clientCpuMicrosPerEvent: (client.user + client.system) / events,
-          serverCpuMicrosPerEvent: serverBefore === null || serverAfter === null ? null : (serverAfter - serverBefore) / events,
+          serverCpuMicrosPerEvent: serverCpu === null ? null : serverCpu / events,
         });
       }
       return measurements;
@@ -448,8 +461,8 @@ async function benchContender(
  */
 export async function benchAppend(databaseUrl: string, options: BenchAppendOptions = {}): Promise<AppendBenchResult> {
   const settings = {
-    singleEvents: positive('singleEvents', options.singleEvents ?? 5_000),
-    batches: positive('batches', options.batches ?? 200),
+    singleEvents: positive('singleEvents', options.singleEvents ?? 20_000),
+    batches: positive('batches', options.batches ?? 400),
     batchSize: positive('batchSize', options.batchSize ?? 100),
     concurrency: positive('concurrency', options.concurrency ?? 8),
     appendsPerStream: positive('appendsPerStream', options.appendsPerStream ?? 10),

@@ -68,15 +68,27 @@ const NO_STREAM_HEAD: StreamHead = { revision: -1, hash: GENESIS_HASH };
 const REMEMBERED_HEADS = 10_000;
 
 /**
+ * The stream's head as the log has it, beside the head an append was computed from: the last event
+ * by the (stream, revision) key, read backwards, one index probe per stream. Written as a lateral
+ * read with ORDER BY … LIMIT 1 so that no plan can turn it into a scan of the whole log: prepared
+ * statements keep the plan made on their first runs, and on a young log a plain NOT EXISTS became a
+ * hashed sequential scan that every later append repeated on the grown table.
+ */
+const HEAD_STILL_AT = (head: string) => `LEFT JOIN LATERAL (SELECT stream_revision, hash FROM events WHERE events.stream_id = ${head}.stream_id
+                                      ORDER BY stream_revision DESC LIMIT 1) AS last ON true
+              WHERE CASE WHEN ${head}.revision < 0 THEN last.stream_revision IS NULL
+                         ELSE last.stream_revision = ${head}.revision AND last.hash = ${head}.hash END`;
+
+/**
  * The append: one statement, and so one round trip, that inserts the events only if the stream's
  * head is still the one their revisions and hashes were computed from (revision and hash, or no
- * event at all for a new stream) and none of their ids is in the log yet; otherwise it inserts
- * nothing. A writer that passes the check at the same time as another collides with it on the
- * unique (stream, revision) or event id key, and the statement fails as a whole. Prepared once per
- * connection (named), so PostgreSQL parses it once.
+ * event at all for a new stream); otherwise it inserts nothing. A writer that passes the check at
+ * the same time as another collides with it on the unique (stream, revision) key, and an event id
+ * already in the log collides on the event id key; either fails the statement as a whole. Prepared
+ * once per connection (named), so PostgreSQL parses it once.
  */
 const APPEND_STATEMENT = {
-  name: 'events_append_v3',
+  name: 'events_append_v4',
   text: `INSERT INTO events (stream_id, stream_revision, event_id, command_id, type, schema_version, data, metadata,
                          recorded_at, effective_at, hash)
      SELECT $1, revision, event_id, command_id, type, schema_version, data, metadata, recorded_at, effective_at, hash
@@ -84,12 +96,8 @@ const APPEND_STATEMENT = {
                        jsonb_array_elements($7::jsonb), jsonb_array_elements($8::jsonb), unnest($9::timestamptz[]),
                        unnest($10::date[]), unnest($11::text[]))
             AS appended(revision, event_id, command_id, type, schema_version, data, metadata, recorded_at, effective_at, hash)
-      WHERE CASE WHEN $12::bigint < 0 THEN NOT EXISTS (SELECT 1 FROM events WHERE stream_id = $1)
-                 ELSE EXISTS (SELECT 1
-                                FROM (SELECT stream_revision, hash FROM events WHERE stream_id = $1
-                                       ORDER BY stream_revision DESC LIMIT 1) AS head
-                               WHERE head.stream_revision = $12::bigint AND head.hash = $13::text) END
-        AND NOT EXISTS (SELECT 1 FROM events WHERE event_id = ANY($3::uuid[]))
+      WHERE EXISTS (SELECT 1 FROM (SELECT $1::text, $12::bigint, $13::text) AS head(stream_id, revision, hash)
+                    ${HEAD_STILL_AT('head')})
      RETURNING global_position, transaction_id::text AS transaction_id, event_id`,
 };
 
@@ -100,7 +108,7 @@ const APPEND_STATEMENT = {
  * are then tried one by one, where the single statement tells which one it was.
  */
 const APPEND_MANY_STATEMENT = {
-  name: 'events_append_many_v2',
+  name: 'events_append_many_v3',
   text: `INSERT INTO events (stream_id, stream_revision, event_id, command_id, type, schema_version, data, metadata,
                          recorded_at, effective_at, hash)
      SELECT stream_id, revision, event_id, command_id, type, schema_version, data, metadata, recorded_at, effective_at, hash
@@ -112,11 +120,7 @@ const APPEND_MANY_STATEMENT = {
       WHERE appended.stream_id IN (
               SELECT head.stream_id
                 FROM unnest($12::text[], $13::bigint[], $14::text[]) AS head(stream_id, revision, hash)
-               WHERE CASE WHEN head.revision < 0 THEN NOT EXISTS (SELECT 1 FROM events WHERE events.stream_id = head.stream_id)
-                          ELSE EXISTS (SELECT 1
-                                         FROM (SELECT stream_revision, hash FROM events WHERE events.stream_id = head.stream_id
-                                                ORDER BY stream_revision DESC LIMIT 1) AS last
-                                        WHERE last.stream_revision = head.revision AND last.hash = head.hash) END)
+                ${HEAD_STILL_AT('head')})
       ORDER BY appended.n
      RETURNING global_position, transaction_id::text AS transaction_id, event_id, stream_id`,
 };
@@ -131,14 +135,19 @@ const READ_STREAM_STATEMENT = {
   text: `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_revision >= $2 ORDER BY stream_revision LIMIT $3`,
 };
 
-/** Several streams, each from its own revision, by the (stream_id, stream_revision) key as READ_STREAM_STATEMENT reads one. */
+/**
+ * Several streams, each from its own revision, by the (stream_id, stream_revision) key as
+ * READ_STREAM_STATEMENT reads one: a lateral read per stream, which no plan made on a young log can
+ * turn into a hash join over the whole table.
+ */
 const READ_STREAMS_STATEMENT = {
-  name: 'events_read_streams_v1',
-  text: `SELECT ${EVENT_COLUMNS}
+  name: 'events_read_streams_v2',
+  text: `SELECT read.*
            FROM unnest($1::text[], $2::bigint[]) AS wanted(stream_id, from_revision)
-           JOIN events USING (stream_id)
-          WHERE events.stream_revision >= wanted.from_revision
-          ORDER BY stream_id, stream_revision`,
+           CROSS JOIN LATERAL (SELECT ${EVENT_COLUMNS} FROM events
+                                WHERE events.stream_id = wanted.stream_id AND events.stream_revision >= wanted.from_revision
+                                ORDER BY stream_revision) AS read
+          ORDER BY read.stream_id, read.stream_revision`,
 };
 
 const READ_ALL_STATEMENT = {
@@ -147,6 +156,19 @@ const READ_ALL_STATEMENT = {
           WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint) AND ${READABLE}
           ORDER BY transaction_id, global_position LIMIT $3`,
 };
+
+/**
+ * The statements the store prepares once per connection. Their plans are made on the log as it is
+ * when a connection first runs them and kept while the table grows, so none may rest on the log
+ * being small (a test checks their generic plans on a young log).
+ */
+export const PREPARED_LOG_STATEMENTS = {
+  append: APPEND_STATEMENT,
+  appendMany: APPEND_MANY_STATEMENT,
+  readStream: READ_STREAM_STATEMENT,
+  readStreams: READ_STREAMS_STATEMENT,
+  readAll: READ_ALL_STATEMENT,
+} as const;
 
 /**
  * Small appends from concurrent callers are written together: while a statement of them is on its
@@ -228,7 +250,8 @@ export class PostgresEventStore implements EventStore {
 
   /**
    * `options.executor` runs the statements instead of the pool, e.g. a client inside a transaction
-   * the caller controls; notifications are still listened for on the pool.
+   * the caller controls (an append the log's unique keys refuse then aborts that transaction);
+   * notifications are still listened for on the pool.
    */
   constructor(
     private readonly pool: pg.Pool,
