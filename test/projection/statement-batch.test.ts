@@ -89,20 +89,74 @@ describe('statements sent with their values written in', () => {
     ]);
   });
 
-  test('a combined INSERT leaves the same rows as the INSERTs one by one', async () => {
+  /** Rows with every kind of value a view writes, and the characters COPY's text format escapes. */
+  const probeRows = (count: number) =>
+    Array.from({ length: count }, (_, n) => ({
+      text: 'INSERT INTO combined_probe (n, label, at, tags, doc) VALUES ($1, $2, $3, $4, $5)',
+      values: [
+        n,
+        n % 7 === 0 ? null : [`第${n}行 'q'`, 'tab\there', 'line\nbreak\r', 'back\\slash \\N', '\\.', ''][n % 6],
+        '2025-03-01T08:00:00.000Z',
+        n % 3 === 0 ? [] : ['a', `b${n}`, 'c,"d"', 'e\tf'],
+        n % 5 === 0 ? null : { n, text: 'x\ty\\z\n', list: [1, 'two'] },
+      ],
+    }));
+
+  async function sameRowsAsOneByOne(statements: ReturnType<typeof probeRows>): Promise<void> {
     const client = await database.pool.connect();
     try {
-      await client.query('CREATE TABLE combined_probe (n int, label text, at timestamptz, tags text[])');
-      const statements = Array.from({ length: 2_500 }, (_, n) => ({
-        text: 'INSERT INTO combined_probe (n, label, at, tags) VALUES ($1, $2, $3, $4)',
-        values: [n, n % 7 === 0 ? null : `第${n}行 'q'`, '2025-03-01T08:00:00.000Z', n % 3 === 0 ? [] : ['a', `b${n}`]],
-      }));
+      await client.query('CREATE TABLE IF NOT EXISTS combined_probe (n int, label text, at timestamptz, tags text[], doc jsonb)');
+      await client.query('TRUNCATE combined_probe');
       await runStatements(client, statements);
       const combined = (await client.query('SELECT * FROM combined_probe ORDER BY n')).rows;
       await client.query('TRUNCATE combined_probe');
       for (const statement of statements) await client.query(statement.text, statement.values);
       expect(combined).toEqual((await client.query('SELECT * FROM combined_probe ORDER BY n')).rows);
-      expect(combined).toHaveLength(2_500);
+      expect(combined).toHaveLength(statements.length);
+    } finally {
+      client.release();
+    }
+  }
+
+  test('a combined INSERT leaves the same rows as the INSERTs one by one', async () => {
+    const statements = probeRows(60);
+    expect(combineStatements(statements)).toEqual([expect.stringMatching(/^INSERT INTO combined_probe/)]);
+    await sameRowsAsOneByOne(statements);
+  });
+
+  test('a long run of the same INSERT goes as one COPY, which leaves the same rows as the INSERTs one by one', async () => {
+    const statements = probeRows(2_500);
+    expect(combineStatements(statements)).toEqual([
+      { copy: 'COPY combined_probe (n, label, at, tags, doc) FROM STDIN', data: expect.any(String) },
+    ]);
+    await sameRowsAsOneByOne(statements);
+  });
+
+  test('a long run keeps its place among the other statements, and a row COPY refuses fails them all', async () => {
+    const client = await database.pool.connect();
+    try {
+      await client.query('CREATE TABLE copy_probe (n int PRIMARY KEY, label text)');
+      const rows = (from: number, count: number) =>
+        Array.from({ length: count }, (_, index) => ({ text: 'INSERT INTO copy_probe (n, label) VALUES ($1, $2)', values: [from + index, 'copied'] }));
+      const statements = [
+        { text: 'INSERT INTO copy_probe (n, label) SELECT $1, $2', values: [-1, 'before'] },
+        ...rows(0, 150),
+        { text: "UPDATE copy_probe SET label = label || ' then updated' WHERE n IN ($1, $2)", values: [-1, 149] },
+      ];
+      expect(combineStatements(statements).map((item) => (typeof item === 'string' ? item.slice(0, 6) : 'COPY'))).toEqual(['INSERT', 'COPY', 'UPDATE']);
+      await client.query('BEGIN');
+      await runStatements(client, statements);
+      await client.query('COMMIT');
+      expect((await client.query("SELECT n, label FROM copy_probe WHERE label <> 'copied' ORDER BY n")).rows).toEqual([
+        { n: -1, label: 'before then updated' },
+        { n: 149, label: 'copied then updated' },
+      ]);
+      expect((await client.query('SELECT count(*)::int AS rows FROM copy_probe')).rows).toEqual([{ rows: 151 }]);
+
+      await client.query('BEGIN');
+      await expect(runStatements(client, [{ text: 'DELETE FROM copy_probe WHERE n = $1', values: [-1] }, ...rows(1_000, 120), ...rows(0, 1)])).rejects.toThrow(/duplicate key/);
+      await client.query('ROLLBACK');
+      expect((await client.query('SELECT count(*)::int AS rows FROM copy_probe')).rows).toEqual([{ rows: 151 }]);
     } finally {
       client.release();
     }
