@@ -718,10 +718,6 @@ export async function benchCommandPath(options: CommandPathOptions): Promise<Com
       } else {
         await infrastructure.projections.stop();
       }
-      // Statistics of the tables as they now are, as autovacuum would have them on a database in
-      // use: the service's prepared statements keep the plan made on their first runs (on the
-      // bench's young tables, a sequential scan of events) until the table's statistics change.
-      await infrastructure.pool.query('ANALYZE');
       counter.reset();
       const cpuBefore = sampleCpu(database);
       const profiler = !warmup && options.profileDirectory ? await startProfiler() : undefined;
