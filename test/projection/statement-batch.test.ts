@@ -27,10 +27,13 @@ describe('statements sent with their values written in', () => {
           fc.array(fc.oneof(text, tricky), { maxLength: 5 }),
           fc.dictionary(fc.oneof(text, tricky), fc.oneof(text, fc.integer(), fc.boolean()), { maxKeys: 4 }),
           fc.boolean(),
-          async (someText, someNumber, someTexts, someObject, someBoolean) => {
+          fc.array(fc.option(fc.integer(), { nil: null }), { maxLength: 5 }),
+          fc.array(fc.option(fc.dictionary(fc.oneof(text, tricky), fc.oneof(text, tricky, fc.integer()), { maxKeys: 3 }), { nil: null }), { maxLength: 3 }),
+          fc.array(fc.array(fc.oneof(text, tricky), { minLength: 2, maxLength: 2 }), { maxLength: 3 }),
+          async (someText, someNumber, someTexts, someObject, someBoolean, someIntegers, someObjects, somePairs) => {
             const statement = {
-              text: 'SELECT $1::text AS a, $2::bigint AS b, $3::text[] AS c, $4::jsonb AS d, $5::boolean AS e, $1 = $1 AS f',
-              values: [someText, someNumber, someTexts, someObject, someBoolean],
+              text: 'SELECT $1::text AS a, $2::bigint AS b, $3::text[] AS c, $4::jsonb AS d, $5::boolean AS e, $1 = $1 AS f, $6::int[] AS g, $7::jsonb[] AS h, $8::text[] AS i',
+              values: [someText, someNumber, someTexts, someObject, someBoolean, someIntegers, someObjects, somePairs],
             };
             const asParameters = await client.query(statement.text, statement.values);
             const inlined = await client.query(inlineStatement(statement));
