@@ -37,9 +37,9 @@ export const CONTENDERS: readonly Contender[] = ['ours', 'emmett', 'copy'];
 export const MODES: readonly AppendMode[] = ['single', 'batch'];
 
 export interface BenchAppendOptions {
-  /** Single-event appends (each its own transaction). Default 20,000. */
+  /** Single-event appends (each its own transaction) per round. Default 10,000. */
   singleEvents?: number;
-  /** Batched appends. Default 400. */
+  /** Batched appends per round. Default 200. */
   batches?: number;
   /** Events per batched append. Default 100. */
   batchSize?: number;
@@ -47,10 +47,18 @@ export interface BenchAppendOptions {
   concurrency?: number;
   /** Appends to one stream before a worker moves to a new one. Default 10. */
   appendsPerStream?: number;
+  /**
+   * Rounds, each of which runs every contender in turn on a fresh database. Default 3. A shared
+   * machine's speed drifts over minutes; contenders measured side by side in each round meet the
+   * same drift, and the medians over rounds keep one slow round from deciding a ratio.
+   */
+  rounds?: number;
   onProgress?: (progress: AppendProgress) => void;
 }
 
 export interface AppendProgress {
+  /** 1, 2, … */
+  round: number;
   contender: Contender;
   mode: AppendMode;
   /** Events appended so far in this run. */
@@ -59,6 +67,8 @@ export interface AppendProgress {
 }
 
 export interface AppendMeasurement {
+  /** 1, 2, … */
+  round: number;
   contender: Contender;
   mode: AppendMode;
   appends: number;
@@ -79,14 +89,23 @@ export interface AppendMeasurement {
 
 export interface AppendRatio {
   mode: AppendMode;
-  /** Our events/s divided by emmett-postgresql's. */
+  /** Our events/s divided by emmett-postgresql's: the median of the rounds' ratios. */
   oursToPeer: number;
-  /** Our events/s divided by raw COPY's. */
+  /** Our events/s divided by raw COPY's: the median of the rounds' ratios. */
   oursToCopy: number;
+  /** Each round's ratios, in round order. */
+  byRound: { oursToPeer: number; oursToCopy: number }[];
+}
+
+/** A contender's events/s in one mode: the median over the rounds. */
+export interface AppendRate {
+  contender: Contender;
+  mode: AppendMode;
+  eventsPerSecond: number;
 }
 
 export interface AppendBenchResult {
-  /** Names this run's databases: bench_append_<runId>_<contender>, dropped at the end. */
+  /** Names this run's databases: bench_append_<runId>_<round>_<contender>, dropped at the end. */
   runId: string;
   machine: { cpu: string; cores: number; memoryGiB: number };
   node: string;
@@ -94,7 +113,9 @@ export interface AppendBenchResult {
   /** Installed versions of the peer and the COPY driver. */
   packages: { emmettPostgresql: string; pgCopyStreams: string };
   options: Required<Omit<BenchAppendOptions, 'onProgress'>>;
+  /** Every round's measurements, by contender, mode and round. */
   measurements: AppendMeasurement[];
+  rates: AppendRate[];
   ratios: AppendRatio[];
 }
 
@@ -403,11 +424,12 @@ async function benchContender(
   adminUrl: string,
   contender: Contender,
   runId: string,
+  round: number,
   plans: Plan[],
   options: Required<Omit<BenchAppendOptions, 'onProgress'>>,
   onProgress: BenchAppendOptions['onProgress'],
 ): Promise<AppendMeasurement[]> {
-  const database = `bench_append_${runId}_${contender}`;
+  const database = `bench_append_${runId}_${round}_${contender}`;
   await withClient(adminUrl, (client) => client.query(`CREATE DATABASE ${database}`));
   const databaseUrl = databaseUrlFor(adminUrl, database);
   try {
@@ -419,12 +441,12 @@ async function benchContender(
       for (const plan of plans) {
         const total = plan.appends * plan.eventsPerAppend;
         await settle(databaseUrl, stored > 0);
-        onProgress?.({ contender, mode: plan.mode, events: 0, total });
+        onProgress?.({ round, contender, mode: plan.mode, events: 0, total });
         const serverBefore = processesCpuMicros(pids);
         const clientBefore = process.cpuUsage();
         const started = performance.now();
         const { events, streams } = await runPlan(prepared, runId, plan, options, (done) =>
-          onProgress?.({ contender, mode: plan.mode, events: done, total }),
+          onProgress?.({ round, contender, mode: plan.mode, events: done, total }),
         );
         const seconds = (performance.now() - started) / 1000;
         const client = process.cpuUsage(clientBefore);
@@ -433,6 +455,7 @@ async function benchContender(
         const counted = await prepared.countEvents();
         if (counted !== stored) throw new Error(`${contender} ${plan.mode}: ${counted} events stored, ${stored} appended`);
         measurements.push({
+          round,
           contender,
           mode: plan.mode,
           appends: plan.appends,
@@ -455,17 +478,26 @@ async function benchContender(
   }
 }
 
+/** The median of the values (the mean of the middle two for an even count). */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
 /**
- * Measures the three contenders, one after another, each in a fresh database on the server of
- * `databaseUrl` (an admin connection allowed to create and drop databases).
+ * Measures the three contenders in `rounds` rounds; in each, one contender after another, each in
+ * a fresh database on the server of `databaseUrl` (an admin connection allowed to create and drop
+ * databases).
  */
 export async function benchAppend(databaseUrl: string, options: BenchAppendOptions = {}): Promise<AppendBenchResult> {
   const settings = {
-    singleEvents: positive('singleEvents', options.singleEvents ?? 20_000),
-    batches: positive('batches', options.batches ?? 400),
+    singleEvents: positive('singleEvents', options.singleEvents ?? 10_000),
+    batches: positive('batches', options.batches ?? 200),
     batchSize: positive('batchSize', options.batchSize ?? 100),
     concurrency: positive('concurrency', options.concurrency ?? 8),
     appendsPerStream: positive('appendsPerStream', options.appendsPerStream ?? 10),
+    rounds: positive('rounds', options.rounds ?? 3),
   };
   const plans: Plan[] = [
     { mode: 'single', appends: settings.singleEvents, eventsPerAppend: 1 },
@@ -477,12 +509,15 @@ export async function benchAppend(databaseUrl: string, options: BenchAppendOptio
   });
   const runId = Math.random().toString(36).slice(2, 10);
   const measurements: AppendMeasurement[] = [];
-  // emmett last: its driver swaps pg's global type parsers while it runs (restored after).
-  for (const contender of ['ours', 'copy', 'emmett'] as const) {
-    measurements.push(...(await benchContender(databaseUrl, contender, runId, plans, settings, options.onProgress)));
+  for (let round = 1; round <= settings.rounds; round += 1) {
+    // emmett last: its driver swaps pg's global type parsers while it runs (restored after).
+    for (const contender of ['ours', 'copy', 'emmett'] as const) {
+      measurements.push(...(await benchContender(databaseUrl, contender, runId, round, plans, settings, options.onProgress)));
+    }
   }
-  const rate = (contender: Contender, mode: AppendMode) =>
-    measurements.find((measurement) => measurement.contender === contender && measurement.mode === mode)!.eventsPerSecond;
+  const rate = (contender: Contender, mode: AppendMode, round: number) =>
+    measurements.find((m) => m.contender === contender && m.mode === mode && m.round === round)!.eventsPerSecond;
+  const rounds = Array.from({ length: settings.rounds }, (_, index) => index + 1);
   const cpus = os.cpus();
   return {
     runId,
@@ -494,12 +529,24 @@ export async function benchAppend(databaseUrl: string, options: BenchAppendOptio
       pgCopyStreams: installedVersion('pg-copy-streams'),
     },
     options: settings,
-    measurements: CONTENDERS.flatMap((contender) => MODES.map((mode) => measurements.find((m) => m.contender === contender && m.mode === mode)!)),
-    ratios: MODES.map((mode) => ({
-      mode,
-      oursToPeer: rate('ours', mode) / rate('emmett', mode),
-      oursToCopy: rate('ours', mode) / rate('copy', mode),
-    })),
+    measurements: CONTENDERS.flatMap((contender) =>
+      MODES.flatMap((mode) => rounds.map((round) => measurements.find((m) => m.contender === contender && m.mode === mode && m.round === round)!)),
+    ),
+    rates: CONTENDERS.flatMap((contender) =>
+      MODES.map((mode) => ({ contender, mode, eventsPerSecond: median(rounds.map((round) => rate(contender, mode, round))) })),
+    ),
+    ratios: MODES.map((mode) => {
+      const byRound = rounds.map((round) => ({
+        oursToPeer: rate('ours', mode, round) / rate('emmett', mode, round),
+        oursToCopy: rate('ours', mode, round) / rate('copy', mode, round),
+      }));
+      return {
+        mode,
+        oursToPeer: median(byRound.map((entry) => entry.oursToPeer)),
+        oursToCopy: median(byRound.map((entry) => entry.oursToCopy)),
+        byRound,
+      };
+    }),
   };
 }
 
@@ -523,15 +570,16 @@ export function formatAppendReport(result: AppendBenchResult): string {
   const { options } = result;
   const rate = (value: number) => Math.round(value).toLocaleString('en-US');
   const ratio = (value: number) => `${value.toFixed(2)}×`;
-  const find = (contender: Contender, mode: AppendMode) =>
-    result.measurements.find((measurement) => measurement.contender === contender && measurement.mode === mode)!;
+  const find = (contender: Contender, mode: AppendMode) => result.rates.find((entry) => entry.contender === contender && entry.mode === mode)!;
   const lines = [
     `Machine: ${result.machine.cpu}, ${result.machine.cores} cores, ${result.machine.memoryGiB.toFixed(1)} GiB RAM`,
     `Node ${result.node}, PostgreSQL ${result.postgres}`,
-    `Workload: ${options.singleEvents} single-event appends and ${options.batches} appends of ${options.batchSize} events, ` +
+    `Workload: ${options.rounds} rounds; in each, every contender on a fresh database of its own, one after another: ` +
+      `${options.singleEvents} single-event appends and ${options.batches} appends of ${options.batchSize} events, ` +
       `${options.concurrency} concurrent appenders (one connection each), a new stream every ${options.appendsPerStream} appends, ` +
-      'each append with its expected revision; a fresh database per contender. emmett and COPY commit every append on its own; ' +
+      'each append with its expected revision. emmett and COPY commit every append on its own; ' +
       'our store writes small appends that arrive together in one statement and commit.',
+    'Events/s: the median over the rounds; ratios: the median of the rounds\' ratios (each round\'s contenders ran minutes apart at most).',
     '',
     `| contender | ${MODES.map((mode) => `${modeLabel(mode, options.batchSize)} (events/s)`).join(' | ')} |`,
     `|---|${MODES.map(() => '---:').join('|')}|`,
@@ -541,11 +589,16 @@ export function formatAppendReport(result: AppendBenchResult): string {
     `| ours ÷ peer | ${result.ratios.map((entry) => ratio(entry.oursToPeer)).join(' | ')} |`,
     `| ours ÷ COPY | ${result.ratios.map((entry) => ratio(entry.oursToCopy)).join(' | ')} |`,
     '',
-    '| contender | mode | appends | events | streams | seconds | events/s | CPU µs/event: Node | CPU µs/event: server |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...result.ratios.map(
+      (entry) =>
+        `Ours ÷ peer by round, ${modeLabel(entry.mode, options.batchSize)}: ${entry.byRound.map((round) => ratio(round.oursToPeer)).join(', ')}.`,
+    ),
+    '',
+    '| round | contender | mode | appends | events | streams | seconds | events/s | CPU µs/event: Node | CPU µs/event: server |',
+    '|---:|---|---|---:|---:|---:|---:|---:|---:|---:|',
     ...result.measurements.map(
       (m) =>
-        `| ${contenderLabel(m.contender, result)} | ${modeLabel(m.mode, m.eventsPerAppend)} | ${m.appends} | ${m.events} | ${m.streams} | ` +
+        `| ${m.round} | ${contenderLabel(m.contender, result)} | ${modeLabel(m.mode, m.eventsPerAppend)} | ${m.appends} | ${m.events} | ${m.streams} | ` +
         `${m.seconds.toFixed(2)} | ${rate(m.eventsPerSecond)} | ${Math.round(m.clientCpuMicrosPerEvent)} | ` +
         `${m.serverCpuMicrosPerEvent === null ? 'n/a' : Math.round(m.serverCpuMicrosPerEvent)} |`,
     ),

@@ -281,7 +281,7 @@ async function main(): Promise<void> {
   if (!skipped.has('append')) {
     const waited = await untilServerQuiet(admin, 'the appends');
     if (waited) sections.push('', waited);
-    const result = await benchAppend(admin, { onProgress: (progress) => process.stderr.write(`\r${progress.contender} ${progress.mode}: ${progress.events}/${progress.total}`.padEnd(60)) });
+    const result = await benchAppend(admin, { onProgress: (progress) => process.stderr.write(`\rround ${progress.round}, ${progress.contender} ${progress.mode}: ${progress.events}/${progress.total}`.padEnd(60)) });
     process.stderr.write('\n');
     sections.push('', '### Event append', '', formatAppendReport(result));
   }

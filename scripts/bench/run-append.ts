@@ -2,7 +2,7 @@
  * Append throughput: our PostgreSQL store, emmett-postgresql and raw COPY on one server (see
  * append.ts). Progress goes to stderr; the machine, versions and the markdown table to stdout.
  *
- *   node dist/scripts/bench/run-append.js [--single 20000] [--batches 400] [--batch-size 100] [--concurrency 8]
+ *   node dist/scripts/bench/run-append.js [--single 10000] [--batches 200] [--batch-size 100] [--concurrency 8] [--rounds 3]
  *
  * DATABASE_URL is the admin connection (default postgresql://postgres@127.0.0.1:5432/postgres);
  * a database per contender is created on its server and dropped afterwards.
@@ -27,21 +27,23 @@ async function main(): Promise<void> {
       batches: { type: 'string' },
       'batch-size': { type: 'string' },
       concurrency: { type: 'string' },
+      rounds: { type: 'string' },
     },
   });
   let latest: AppendProgress | undefined;
   let shown: AppendProgress | undefined;
   const show = () => {
-    if (latest && latest !== shown) process.stderr.write(`${latest.contender} ${latest.mode}: ${latest.events}/${latest.total}\n`);
+    if (latest && latest !== shown) process.stderr.write(`round ${latest.round}, ${latest.contender} ${latest.mode}: ${latest.events}/${latest.total}\n`);
     shown = latest;
   };
   const timer = setInterval(show, 1000);
   try {
     const result = await benchAppend(process.env.DATABASE_URL ?? DEFAULT_URL, {
-      singleEvents: positiveInteger('single', values.single, 20_000),
-      batches: positiveInteger('batches', values.batches, 400),
+      singleEvents: positiveInteger('single', values.single, 10_000),
+      batches: positiveInteger('batches', values.batches, 200),
       batchSize: positiveInteger('batch-size', values['batch-size'], 100),
       concurrency: positiveInteger('concurrency', values.concurrency, 8),
+      rounds: positiveInteger('rounds', values.rounds, 3),
       onProgress: (progress) => {
         const starting = progress.events === 0;
         latest = progress;

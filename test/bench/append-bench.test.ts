@@ -8,7 +8,7 @@ function adminUrl(): string {
 }
 
 describe('append benchmark (tiny sizes: checks the harness, not the speed)', () => {
-  it('measures our store, emmett-postgresql and raw COPY in both modes and prints them as a table', async () => {
+  it('measures our store, emmett-postgresql and raw COPY in both modes, round after round, and prints them as a table', async () => {
     const progress: string[] = [];
     const result = await benchAppend(adminUrl(), {
       singleEvents: 12,
@@ -16,15 +16,16 @@ describe('append benchmark (tiny sizes: checks the harness, not the speed)', () 
       batchSize: 5,
       concurrency: 2,
       appendsPerStream: 4,
-      onProgress: ({ contender, mode, events, total }) => {
-        if (events === total) progress.push(`${contender} ${mode}`);
+      rounds: 2,
+      onProgress: ({ round, contender, mode, events, total }) => {
+        if (events === total) progress.push(`${round} ${contender} ${mode}`);
       },
     });
 
-    expect(result.measurements.map(({ contender, mode }) => `${contender} ${mode}`)).toEqual(
-      CONTENDERS.flatMap((contender) => MODES.map((mode) => `${contender} ${mode}`)),
+    expect(result.measurements.map(({ round, contender, mode }) => `${contender} ${mode} ${round}`)).toEqual(
+      CONTENDERS.flatMap((contender) => MODES.flatMap((mode) => [`${contender} ${mode} 1`, `${contender} ${mode} 2`])),
     );
-    expect(new Set(progress)).toEqual(new Set(result.measurements.map(({ contender, mode }) => `${contender} ${mode}`)));
+    expect(new Set(progress)).toEqual(new Set(result.measurements.map(({ round, contender, mode }) => `${round} ${contender} ${mode}`)));
     for (const measurement of result.measurements) {
       expect(measurement.events).toBe(measurement.mode === 'single' ? 12 : 15);
       expect(measurement.streams).toBe(measurement.mode === 'single' ? 4 : 2);
@@ -32,10 +33,23 @@ describe('append benchmark (tiny sizes: checks the harness, not the speed)', () 
       expect(measurement.eventsPerSecond).toBeGreaterThan(0);
       expect(Number.isFinite(measurement.eventsPerSecond)).toBe(true);
     }
+    const measured = (contender: string, mode: string, round: number) =>
+      result.measurements.find((m) => m.contender === contender && m.mode === mode && m.round === round)!.eventsPerSecond;
+    // Two rounds: the median is the mean of the two.
+    for (const { contender, mode, eventsPerSecond } of result.rates) {
+      expect(eventsPerSecond).toBeCloseTo((measured(contender, mode, 1) + measured(contender, mode, 2)) / 2, 6);
+    }
+    expect(result.rates).toHaveLength(CONTENDERS.length * MODES.length);
     expect(result.ratios.map((ratio) => ratio.mode)).toEqual([...MODES]);
     for (const ratio of result.ratios) {
-      expect(ratio.oursToPeer).toBeGreaterThan(0);
-      expect(ratio.oursToCopy).toBeGreaterThan(0);
+      expect(ratio.byRound).toEqual(
+        [1, 2].map((round) => ({
+          oursToPeer: measured('ours', ratio.mode, round) / measured('emmett', ratio.mode, round),
+          oursToCopy: measured('ours', ratio.mode, round) / measured('copy', ratio.mode, round),
+        })),
+      );
+      expect(ratio.oursToPeer).toBeCloseTo((ratio.byRound[0].oursToPeer + ratio.byRound[1].oursToPeer) / 2, 9);
+      expect(ratio.oursToCopy).toBeCloseTo((ratio.byRound[0].oursToCopy + ratio.byRound[1].oursToCopy) / 2, 9);
       expect(Number.isFinite(ratio.oursToPeer) && Number.isFinite(ratio.oursToCopy)).toBe(true);
     }
     expect(result.packages.emmettPostgresql).toMatch(/^0\.42\./);
@@ -53,6 +67,8 @@ describe('append benchmark (tiny sizes: checks the harness, not the speed)', () 
     }
     expect(table).toMatch(/^\| ours ÷ peer \| [\d.]+× \| [\d.]+× \|$/m);
     expect(table).toMatch(/^\| ours ÷ COPY \| [\d.]+× \| [\d.]+× \|$/m);
+    expect(table).toMatch(/^Ours ÷ peer by round, single-event appends: [\d.]+×, [\d.]+×\.$/m);
+    expect(table.split('\n').filter((line) => /^\| [12] \| /.test(line))).toHaveLength(CONTENDERS.length * MODES.length * 2);
 
     // Each contender had a database of its own, and none is left behind.
     const client = new pg.Client({ connectionString: adminUrl() });
