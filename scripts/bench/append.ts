@@ -510,8 +510,11 @@ export async function benchAppend(databaseUrl: string, options: BenchAppendOptio
   const runId = Math.random().toString(36).slice(2, 10);
   const measurements: AppendMeasurement[] = [];
   for (let round = 1; round <= settings.rounds; round += 1) {
-    // emmett last: its driver swaps pg's global type parsers while it runs (restored after).
-    for (const contender of ['ours', 'copy', 'emmett'] as const) {
+    // Each round starts one contender further on, so that none is always the first or the last
+    // while the machine's speed drifts. One contender at a time: emmett's driver swaps pg's global
+    // type parsers while its store is open (restored when it closes).
+    const shift = (round - 1) % CONTENDERS.length;
+    for (const contender of [...CONTENDERS.slice(shift), ...CONTENDERS.slice(0, shift)]) {
       measurements.push(...(await benchContender(databaseUrl, contender, runId, round, plans, settings, options.onProgress)));
     }
   }
@@ -574,7 +577,7 @@ export function formatAppendReport(result: AppendBenchResult): string {
   const lines = [
     `Machine: ${result.machine.cpu}, ${result.machine.cores} cores, ${result.machine.memoryGiB.toFixed(1)} GiB RAM`,
     `Node ${result.node}, PostgreSQL ${result.postgres}`,
-    `Workload: ${options.rounds} rounds; in each, every contender on a fresh database of its own, one after another: ` +
+    `Workload: ${options.rounds} rounds; in each, every contender on a fresh database of its own, one after another, each round starting one contender further on: ` +
       `${options.singleEvents} single-event appends and ${options.batches} appends of ${options.batchSize} events, ` +
       `${options.concurrency} concurrent appenders (one connection each), a new stream every ${options.appendsPerStream} appends, ` +
       'each append with its expected revision. emmett and COPY commit every append on its own; ' +

@@ -201,7 +201,7 @@ async function main(): Promise<void> {
     `## Benchmark ${new Date().toISOString().slice(0, 10)}`,
     '',
     `Machine: ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM; Node ${process.version}; PostgreSQL ${postgres} (${new URL(admin).host}).`,
-    `Options: --people ${people} --seed ${seed} --seconds ${seconds} --clients ${clients.join(',')} --samples ${samples}${skipped.size ? ` --skip ${[...skipped].join(',')}` : ''}${keptDataset ? ` --dataset ${keptDataset}` : ''}`,
+    `Options:${keptDataset ? '' : ` --people ${people} --seed ${seed}`} --seconds ${seconds} --clients ${clients.join(',')} --samples ${samples}${skipped.size ? ` --skip ${[...skipped].join(',')}` : ''}${keptDataset ? ` --dataset ${keptDataset}` : ''}`,
   );
 
   const datasetDatabase = keptDataset ?? `bench_${runId}_dataset`;
