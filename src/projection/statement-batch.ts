@@ -20,18 +20,25 @@ function quoted(text: string): string {
 const PLACEHOLDER = /\$(\d+)/g;
 
 /**
- * The value as an SQL literal, exactly as node-postgres would have sent it as a parameter: the
- * same text (`prepareValue`: arrays as array literals, objects as JSON, dates as timestamps), as
- * an untyped quoted literal, which PostgreSQL types from its context as it types an untyped
- * parameter. NULL for null and undefined.
+ * The text node-postgres would send for the value as a parameter (`prepareValue`: arrays as array
+ * literals, objects as JSON, dates as timestamps, bytes as `\x` hex); null for null and undefined.
+ */
+function parameterText(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  const prepared = prepareValue(value);
+  if (prepared === null) return null;
+  return Buffer.isBuffer(prepared) ? `\\x${prepared.toString('hex')}` : prepared;
+}
+
+/**
+ * The value as an SQL literal, exactly as node-postgres would have sent it as a parameter: its
+ * parameter text as an untyped quoted literal, which PostgreSQL types from its context as it types
+ * an untyped parameter. NULL for null and undefined.
  */
 function literal(value: unknown): string {
-  if (typeof value === 'string') return quoted(value);
-  if (typeof value === 'number' || typeof value === 'bigint') return `'${value}'`;
-  const prepared = prepareValue(value);
-  if (prepared === null) return 'NULL';
-  if (Buffer.isBuffer(prepared)) return quoted(`\\x${prepared.toString('hex')}`);
-  return quoted(prepared);
+  const text = parameterText(value);
+  return text === null ? 'NULL' : quoted(text);
 }
 
 /** A statement's text cut at its placeholders: texts[0], value of indexes[0], texts[1], … */
@@ -122,19 +129,12 @@ const COPY_SPECIAL = /[\\\n\r\t]/;
 const COPY_ESCAPED: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /**
- * The value as a field of COPY's text format: the same text node-postgres would send as a
- * parameter (see `literal`), which the column's input function reads as it reads an untyped
- * literal; \N for null and undefined.
+ * The value as a field of COPY's text format: its parameter text, which the column's input
+ * function reads as it reads an untyped literal, escaped; \N for null and undefined.
  */
 function copyField(value: unknown): string {
-  let text: string;
-  if (typeof value === 'string') text = value;
-  else if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  else {
-    const prepared = prepareValue(value);
-    if (prepared === null) return '\\N';
-    text = Buffer.isBuffer(prepared) ? `\\x${prepared.toString('hex')}` : prepared;
-  }
+  const text = parameterText(value);
+  if (text === null) return '\\N';
   return COPY_SPECIAL.test(text) ? text.replace(/[\\\n\r\t]/g, (special) => COPY_ESCAPED[special]) : text;
 }
 
