@@ -37,6 +37,72 @@ describe('PostgreSQL event store: beyond the contract', () => {
   });
 });
 
+describe('PostgreSQL event store: reads asked for together', () => {
+  /** The store, on a pool that records the text of every statement it is given. */
+  function countingStore(): { store: PostgresEventStore; sent: string[] } {
+    const sent: string[] = [];
+    const pool = new Proxy(database.pool, {
+      get(target, property, receiver) {
+        if (property !== 'query') return Reflect.get(target, property, receiver) as unknown;
+        return (config: string | { text: string }, values?: unknown[]) => {
+          sent.push(typeof config === 'string' ? config : config.text);
+          return target.query(config as never, values as never);
+        };
+      },
+    });
+    return { store: new PostgresEventStore(pool), sent };
+  }
+
+  it('sends the reads asked for in the same turn as one statement, each answered as a read of its own', async () => {
+    const [first, second] = [newEvent(), newEvent()];
+    await store.appendToStream('person-together-a', 'no_stream', [first, second]);
+    await store.appendToStream('person-together-b', 'no_stream', [newEvent()]);
+    const { store: reader, sent } = countingStore();
+
+    const [a, fromOne, b, both, missing] = await Promise.all([
+      reader.readStream('person-together-a'),
+      reader.readStream('person-together-a', { fromRevision: 1 }),
+      reader.readStream('person-together-b'),
+      reader.readStreams([
+        { streamId: 'person-together-b', fromRevision: 0 },
+        { streamId: 'person-together-a', fromRevision: 0 },
+      ]),
+      reader.readStream('person-together-never'),
+    ]);
+    expect(sent).toHaveLength(1);
+    expect(a.map((event) => event.eventId)).toEqual([first.eventId, second.eventId]);
+    expect(fromOne.map((event) => event.eventId)).toEqual([second.eventId]);
+    expect(both).toEqual([b, a]);
+    expect(missing).toEqual([]);
+    // Each asker owns what it was given: a stream asked for twice is not one shared array or event.
+    expect(both[1]).not.toBe(a);
+    expect(both[1][0]).not.toBe(a[0]);
+    expect(a).toEqual(await store.readStream('person-together-a'));
+  });
+
+  it('sees every append made before a read was asked for, and reads again for reads asked later', async () => {
+    const { store: reader, sent } = countingStore();
+    await reader.appendToStream('person-together-c', 'no_stream', [newEvent()]);
+    expect(await reader.readStream('person-together-c')).toHaveLength(1);
+    await reader.appendToStream('person-together-c', 0, [newEvent()]);
+    expect(await reader.readStream('person-together-c')).toHaveLength(2);
+    expect(sent.filter((text) => text.startsWith('SELECT'))).toHaveLength(2);
+  });
+
+  it('fails every read of a statement that fails, and the next reads go on', async () => {
+    const failing = new Proxy(database.pool, {
+      get(target, property, receiver) {
+        if (property === 'query') return () => Promise.reject(new Error('connection lost'));
+        return Reflect.get(target, property, receiver) as unknown;
+      },
+    });
+    const reader = new PostgresEventStore(failing);
+    const outcomes = await Promise.allSettled([reader.readStream('person-p0'), reader.readStreams([{ streamId: 'person-p0', fromRevision: 0 }])]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
+    expect(await store.readStream('person-p0')).toHaveLength(1);
+  });
+});
+
 describe('PostgreSQL event store: the log is append-only', () => {
   it.each([
     ['UPDATE', "UPDATE events SET data = '{}'::jsonb"],

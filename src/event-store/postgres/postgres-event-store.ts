@@ -185,6 +185,26 @@ const MAX_APPEND_STATEMENTS = 1;
 const MAX_COALESCED_EVENTS = 500;
 const ALONE_FROM_EVENTS = 32;
 
+/** A stream read waiting for the next read statement. */
+interface QueuedRead {
+  streamId: string;
+  fromRevision: number;
+  resolve(events: RecordedEvent[]): void;
+  reject(error: unknown): void;
+}
+
+/** Each stream asked for once, from the lowest revision any read asks. */
+function lowestRevisions(reads: { streamId: string; fromRevision: number }[]): [streamId: string, fromRevision: number][] {
+  const lowest = new Map<string, number>();
+  for (const read of reads) lowest.set(read.streamId, Math.min(lowest.get(read.streamId) ?? read.fromRevision, read.fromRevision));
+  return [...lowest];
+}
+
+/** The events of a stream, read from some revision on, that are at `from` or later. */
+function eventsFrom(events: RecordedEvent[], from: number): RecordedEvent[] {
+  return events.length > 0 && events[0].streamRevision >= from ? events : events.filter((event) => event.streamRevision >= from);
+}
+
 type PreparedEvent = Omit<RecordedEvent, 'globalPosition' | 'position'>;
 
 interface InsertedRow {
@@ -242,6 +262,7 @@ export class PostgresEventStore implements EventStore {
   private queued: QueuedAppend[] = [];
   private appendStatements = 0;
   private readonly streamsBeingAppended = new Set<string>();
+  private queuedReads: QueuedRead[] = [];
 
   private readonly db: Pick<pg.Pool, 'query'>;
   /** Appends run in the caller's transaction, one statement each, never with others. */
@@ -501,6 +522,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async selectStream(streamId: string, options: ReadStreamOptions): Promise<RecordedEvent[]> {
+    if (options.maxCount === undefined && !this.inCallersTransaction) return this.queueRead(streamId, options.fromRevision ?? 0);
     const result = await this.db.query<EventRow>({
       ...READ_STREAM_STATEMENT,
       values: [streamId, options.fromRevision ?? 0, options.maxCount ?? null],
@@ -513,22 +535,64 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readStreams(reads: { streamId: string; fromRevision: number }[]): Promise<RecordedEvent[][]> {
-    const distinct = new Set(reads.map((read) => read.streamId)).size === reads.length;
-    if (reads.length <= 1 || !distinct) return Promise.all(reads.map((read) => this.selectStream(read.streamId, { fromRevision: read.fromRevision })));
-    const result = await this.db.query<EventRow>({
-      ...READ_STREAMS_STATEMENT,
-      values: [reads.map((read) => read.streamId), reads.map((read) => read.fromRevision)],
+    if (this.inCallersTransaction) {
+      const byStream = await this.selectStreams(lowestRevisions(reads));
+      return reads.map((read) => eventsFrom(byStream.get(read.streamId)!, read.fromRevision));
+    }
+    return Promise.all(reads.map((read) => this.queueRead(read.streamId, read.fromRevision)));
+  }
+
+  /** A stream read to its end, sent with the other reads asked for in the same turn of the event loop. */
+  private queueRead(streamId: string, from: number): Promise<RecordedEvent[]> {
+    return new Promise((resolve, reject) => {
+      this.queuedReads.push({ streamId, fromRevision: from, resolve, reject });
+      if (this.queuedReads.length === 1) setImmediate(() => void this.sendQueuedReads());
     });
-    const byStream = new Map<string, RecordedEvent[]>(reads.map((read) => [read.streamId, []]));
+  }
+
+  /**
+   * The queued reads in one statement. Each sees every event committed before it was asked for
+   * (the statement starts after), as a statement of its own would. A stream asked for twice is read
+   * once, from the lower revision; each later asker gets its own copies of the events.
+   */
+  private async sendQueuedReads(): Promise<void> {
+    const reads = this.queuedReads;
+    this.queuedReads = [];
+    let byStream: Map<string, RecordedEvent[]>;
+    try {
+      byStream = await this.selectStreams(lowestRevisions(reads));
+    } catch (error) {
+      for (const read of reads) read.reject(error);
+      return;
+    }
+    const answered = new Set<string>();
+    for (const read of reads) {
+      const events = eventsFrom(byStream.get(read.streamId)!, read.fromRevision);
+      read.resolve(answered.has(read.streamId) ? structuredClone(events) : events);
+      answered.add(read.streamId);
+    }
+  }
+
+  /** Distinct streams, each from its revision to its end, in one statement; remembers each head read. */
+  private async selectStreams(reads: [streamId: string, fromRevision: number][]): Promise<Map<string, RecordedEvent[]>> {
+    const result =
+      reads.length === 1
+        ? await this.db.query<EventRow>({ ...READ_STREAM_STATEMENT, values: [reads[0][0], reads[0][1], null] })
+        : await this.db.query<EventRow>({
+            ...READ_STREAMS_STATEMENT,
+            values: [reads.map(([streamId]) => streamId), reads.map(([, from]) => from)],
+          });
+    const byStream = new Map<string, RecordedEvent[]>(reads.map(([streamId]) => [streamId, []]));
     for (const row of result.rows) {
       const event = toRecordedEvent(row);
       byStream.get(event.streamId)!.push(event);
     }
+    // The command path reads a stream and then appends to it: its head is the last event read.
     for (const [streamId, events] of byStream) {
       const last = events[events.length - 1];
       if (last) this.remember(streamId, { revision: last.streamRevision, hash: last.hash });
     }
-    return reads.map((read) => byStream.get(read.streamId)!);
+    return byStream;
   }
 
   async readByCommandId(commandId: string, streamId: string): Promise<RecordedEvent[]> {
