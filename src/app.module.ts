@@ -81,6 +81,7 @@ export class AppModule {
             ruleSet: (id, version) => infrastructure.appraisal.ruleSet(id, version),
           }),
           graphiql: false,
+          jit: 1,
           // A socket opens only with a valid token in connection_init (`{ Authorization: 'Bearer …' }`).
           subscription: { onConnect: ({ payload }) => acceptSubscriptionConnection(security.authentication, payload) },
           errorFormatter: createErrorFormatter((reference, error) =>
