@@ -4,6 +4,7 @@ import { START_OF_LOG, type LogPosition, type RecordedEvent } from '../event-sto
 import type { EventStore } from '../event-store/event-store.port.js';
 import { deepFreeze } from '../shared/deep-freeze.js';
 import type { ProjectionDefinition } from './projection.js';
+import { runStatements } from './statement-batch.js';
 
 export interface ProjectionStatus {
   name: string;
@@ -144,20 +145,22 @@ export class ProjectionRunner {
         await this.reset(client, definition);
         stored = undefined;
       }
-      const events = await this.logReads.read(stored?.position ?? START_OF_LOG, this.options.batchSize);
-      if (events.length > 0) await definition.apply(client, events);
-      return events;
+      return this.logReads.read(stored?.position ?? START_OF_LOG, this.options.batchSize);
     });
   }
 
   /**
    * Runs `work` in a transaction holding the projection's advisory lock (busy: another runner
-   * holds it), given the projection's checkpoint as it stands once the lock is held. The events
-   * `work` applied move the checkpoint (with the projection's version) in the same transaction;
-   * once committed, the listeners are told. Three round trips in all for a batch besides its own
-   * statements: the transaction, the lock and the checkpoint's read go as one message (each
+   * holds it), given the projection's checkpoint as it stands once the lock is held, and applies
+   * the events it returns; they move the checkpoint (with the projection's version) in the same
+   * transaction, and once committed, the listeners are told. Two round trips in all for a batch of
+   * a pure projection: the transaction, the lock and the checkpoint's read go as one message (each
    * statement of it reads the database as it is when it runs, so the checkpoint is read under the
-   * lock); the checkpoint's write and the commit as another.
+   * lock); the batch's statements, the checkpoint's write and the commit as another.
+   *
+   * The commit does not wait for its WAL flush (synchronous_commit off): a view and its checkpoint
+   * commit or vanish together, and a batch lost in a crash of the server is applied again from the
+   * log, which every append flushes before it is acknowledged.
    */
   private async inProjectionTransaction(
     definition: ProjectionDefinition,
@@ -165,11 +168,12 @@ export class ProjectionRunner {
   ): Promise<BatchOutcome> {
     const applied = await this.onConnection(async (client) => {
       const projection = client.escapeLiteral(definition.name);
-      const [, lock, checkpoint] = (await client.query(
+      const [, , lock, checkpoint] = (await client.query(
         `BEGIN;
+         SET LOCAL synchronous_commit = off;
          SELECT pg_try_advisory_xact_lock(hashtextextended('projection:' || ${projection}, 0)) AS locked;
          SELECT position_major, position_minor, version FROM projection_checkpoint WHERE name = ${projection}`,
-      )) as unknown as [pg.QueryResult, pg.QueryResult<{ locked: boolean }>, pg.QueryResult<CheckpointRow>];
+      )) as unknown as [pg.QueryResult, pg.QueryResult, pg.QueryResult<{ locked: boolean }>, pg.QueryResult<CheckpointRow>];
       if (!lock.rows[0].locked) {
         await client.query('ROLLBACK');
         return undefined;
@@ -177,16 +181,20 @@ export class ProjectionRunner {
       const events = await work(client, storedCheckpoint(checkpoint.rows[0]));
       if (events.length === 0) {
         await client.query('COMMIT');
-      } else {
-        const last = events[events.length - 1].position;
-        await client.query(
-          `INSERT INTO projection_checkpoint (name, position_major, position_minor, version, updated_at)
+        return events;
+      }
+      const last = events[events.length - 1].position;
+      const commit = `INSERT INTO projection_checkpoint (name, position_major, position_minor, version, updated_at)
            VALUES (${projection}, ${last.major}, ${last.minor}, ${Number(definition.version)}, now())
            ON CONFLICT (name) DO UPDATE
              SET position_major = excluded.position_major, position_minor = excluded.position_minor,
                  version = excluded.version, updated_at = excluded.updated_at;
-           COMMIT`,
-        );
+           COMMIT`;
+      if (definition.statements) {
+        await runStatements(client, definition.statements(events), commit);
+      } else {
+        await definition.apply(client, events);
+        await client.query(commit);
       }
       return events;
     });
@@ -277,9 +285,7 @@ export class ProjectionRunner {
         const outcome = await this.inProjectionTransaction(definition, async (client, stored) => {
           const at = stored?.position ?? START_OF_LOG;
           const moved = (stored && stored.version !== definition.version) || at.major !== from.major || at.minor !== from.minor;
-          if (moved) return [];
-          await definition.apply(client, events);
-          return events;
+          return moved ? [] : events;
         });
         options.timings?.set(definition.name, (options.timings.get(definition.name) ?? 0) + performance.now() - started);
         return outcome;

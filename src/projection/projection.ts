@@ -33,16 +33,24 @@ export interface ProjectionDefinition {
   /** Tables emptied by a rebuild; an empty list means the projection cannot be rebuilt (evidence). */
   tables: string[];
   apply(transaction: pg.PoolClient, events: RecordedEvent[]): Promise<void>;
+  /**
+   * A batch's statements, when applying it is nothing but running them (a pure projection): the
+   * runner then sends them with the batch's checkpoint and commit, in one round trip.
+   */
+  statements?(events: RecordedEvent[]): SqlStatement[];
 }
 
 /** The batch's statements, event by event in order, sent together (one round trip, not one per statement). */
 export function fromPureProjection(projection: PureProjection): ProjectionDefinition {
+  const statements = (events: RecordedEvent[]) =>
+    projection.handleBatch ? projection.handleBatch(events) : events.flatMap((event) => projection.handle(event));
   return {
     name: projection.name,
     version: projection.version,
     tables: projection.tables,
+    statements,
     async apply(transaction, events) {
-      await runStatements(transaction, projection.handleBatch ? projection.handleBatch(events) : events.flatMap((event) => projection.handle(event)));
+      await runStatements(transaction, statements(events));
     },
   };
 }

@@ -205,9 +205,10 @@ async function copyRows(client: Pick<pg.ClientBase, 'query'>, run: CopyRun): Pro
  * Runs the statements in order on the client, many in one message (the simple query protocol
  * takes several statements separated by semicolons): one round trip for a batch of events instead
  * of one per statement, runs of the same plain INSERT as one, long ones as COPY. In the caller's
- * transaction, so a failing statement fails the batch as a single statement would have.
+ * transaction, so a failing statement fails the batch as a single statement would have. `last`
+ * (SQL text, e.g. the batch's checkpoint and COMMIT) goes in the final message, after them all.
  */
-export async function runStatements(client: Pick<pg.ClientBase, 'query'>, statements: SqlStatement[]): Promise<void> {
+export async function runStatements(client: Pick<pg.ClientBase, 'query'>, statements: SqlStatement[], last?: string): Promise<void> {
   let pending: string[] = [];
   let characters = 0;
   const send = async () => {
@@ -225,5 +226,6 @@ export async function runStatements(client: Pick<pg.ClientBase, 'query'>, statem
     characters += item.length + 2;
     if (characters >= MAX_BATCH_CHARACTERS) await send();
   }
+  if (last !== undefined) pending.push(last);
   await send();
 }

@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { auditTrailProjection } from '../../projections/audit-trail.projection.js';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
 import { sealingProjection } from '../../src/integrity/sealing.projection.js';
@@ -24,23 +25,25 @@ afterAll(async () => {
 
 const auditTrail = fromPureProjection(auditTrailProjection);
 
+/** The audit trail as a projection the runner can only `apply` (its statements are not offered to send with the commit). */
+function auditTrailApplying(apply: ProjectionDefinition['apply']): ProjectionDefinition {
+  return { name: auditTrail.name, version: auditTrail.version, tables: auditTrail.tables, apply };
+}
+
 /** The audit trail, but the apply of one batch dies after writing part of it. */
 function crashingOnce(afterEvents: number): ProjectionDefinition {
   let applied = 0;
   let crashed = false;
-  return {
-    ...auditTrail,
-    async apply(transaction, events) {
-      for (const event of events) {
-        if (!crashed && applied === afterEvents) {
-          crashed = true;
-          throw new Error('simulated crash in the middle of a batch');
-        }
-        await auditTrail.apply(transaction, [event]);
-        applied += 1;
+  return auditTrailApplying(async (transaction, events) => {
+    for (const event of events) {
+      if (!crashed && applied === afterEvents) {
+        crashed = true;
+        throw new Error('simulated crash in the middle of a batch');
       }
-    },
-  };
+      await auditTrail.apply(transaction, [event]);
+      applied += 1;
+    }
+  });
 }
 
 async function auditRows(): Promise<unknown[]> {
@@ -68,19 +71,40 @@ describe('projection runner', () => {
     expect((await restarted.status())[0].lag).toBe(0);
   });
 
+  it('a statement the database refuses, sent with the checkpoint and the commit, commits nothing of its batch', async () => {
+    await database.pool.query('TRUNCATE audit_trail; DELETE FROM projection_checkpoint');
+    let refusedOnce = false;
+    const refusing = fromPureProjection({
+      ...auditTrailProjection,
+      handle(event) {
+        if (refusedOnce || event.globalPosition !== BigInt(BATCH + 15)) return auditTrailProjection.handle(event);
+        refusedOnce = true;
+        return [...auditTrailProjection.handle(event), { text: 'SELECT 1 / $1::int', values: [0] }];
+      },
+    });
+    expect(refusing.statements).toBeDefined();
+    const runner = new ProjectionRunner(database.pool, store, [refusing], { batchSize: BATCH });
+    await expect(runner.catchUp('audit_trail')).rejects.toThrow(/division by zero/);
+    expect(await auditRows()).toHaveLength(BATCH);
+    expect((await runner.status())[0].lag).toBe(EVENTS - BATCH);
+
+    expect(await runner.catchUp('audit_trail')).toBe(EVENTS - BATCH);
+    const rebuilt = new ProjectionRunner(database.pool, store, [auditTrail]);
+    const live = await auditRows();
+    expect(await rebuilt.rebuild('audit_trail')).toBe(EVENTS);
+    expect(await auditRows()).toEqual(live);
+  });
+
   it('lets only one runner apply a batch of a projection at a time', async () => {
     let applying!: () => void;
     let release!: () => void;
     const firstIsApplying = new Promise<void>((resolve) => (applying = resolve));
     const released = new Promise<void>((resolve) => (release = resolve));
-    const slow: ProjectionDefinition = {
-      ...auditTrail,
-      async apply(transaction, events) {
-        applying();
-        await released;
-        await auditTrail.apply(transaction, events);
-      },
-    };
+    const slow = auditTrailApplying(async (transaction, events) => {
+      applying();
+      await released;
+      await auditTrail.apply(transaction, events);
+    });
     const runnerA = new ProjectionRunner(database.pool, store, [slow]);
     const runnerB = new ProjectionRunner(database.pool, store, [auditTrail]);
     await runnerB.catchUp('audit_trail');
@@ -92,6 +116,48 @@ describe('projection runner', () => {
     release();
     expect(await batchA).toEqual({ applied: 3 });
     expect(await runnerB.runBatch('audit_trail')).toEqual({ applied: 0 });
+  });
+
+  it("sends a pure projection's batch in two messages: the claim, then its statements with the checkpoint and the commit", async () => {
+    const runner = new ProjectionRunner(database.pool, store, [auditTrail]);
+    await runner.catchUp('audit_trail');
+    await fillLog(store, 2, 1, '2025Q3');
+    const sent: string[] = [];
+    const counted = new WeakSet<object>();
+    const count = (client: pg.PoolClient) => {
+      if (counted.has(client)) return;
+      counted.add(client);
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+        sent.push(typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: string }).text));
+        return query(...args);
+      };
+    };
+    database.pool.on('acquire', count);
+    try {
+      expect(await runner.runBatch('audit_trail')).toEqual({ applied: 2 });
+    } finally {
+      database.pool.off('acquire', count);
+    }
+    const transaction = sent.filter((text) => /^\s*(BEGIN|INSERT INTO audit_trail)/.test(text));
+    expect(transaction).toHaveLength(2);
+    expect(transaction[0]).toMatch(/^BEGIN;\s*SET LOCAL synchronous_commit = off;/);
+    expect(transaction[1]).toMatch(/INSERT INTO audit_trail[\s\S]*INSERT INTO projection_checkpoint[\s\S]*COMMIT\s*$/);
+  });
+
+  it('commits a batch without waiting for its WAL flush (the log it is applied from was flushed)', async () => {
+    const settings: string[] = [];
+    const runner = new ProjectionRunner(database.pool, store, [
+      auditTrailApplying(async (transaction, events) => {
+        const setting = await transaction.query<{ value: string }>(`SELECT current_setting('synchronous_commit') AS value`);
+        settings.push(setting.rows[0].value);
+        await auditTrail.apply(transaction, events);
+      }),
+    ]);
+    await fillLog(store, 1, 1, '2025Q4');
+    await runner.catchUp('audit_trail');
+    expect(settings).toEqual(['off']);
+    expect((await database.pool.query<{ value: string }>(`SELECT current_setting('synchronous_commit') AS value`)).rows[0].value).toBe('on');
   });
 
   it('rebuilds from zero when the projection version changes', async () => {
