@@ -81,7 +81,10 @@ export class AppModule {
             ruleSet: (id, version) => infrastructure.appraisal.ruleSet(id, version),
           }),
           graphiql: false,
-          jit: 1,
+          // Operations seen before run compiled (graphql-jit), compiled in a later turn of the event
+          // loop whatever the load; variables are still checked by graphql first, every time, so a
+          // bad one is refused with graphql's message.
+          jit: { minCount: 1, eluThreshold: 1 },
           // A socket opens only with a valid token in connection_init (`{ Authorization: 'Bearer …' }`).
           subscription: { onConnect: ({ payload }) => acceptSubscriptionConnection(security.authentication, payload) },
           errorFormatter: createErrorFormatter((reference, error) =>

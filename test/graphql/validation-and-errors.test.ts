@@ -38,6 +38,15 @@ describe('validation and errors over GraphQL', () => {
     expect(body.errors![0].message).toContain('Value "BOSS" does not exist in "RaterRole" enum');
   });
 
+  it('refuses it the same way once the operation is compiled (sent again, mercurius runs it compiled)', async () => {
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const { status, body } = await service.attempt('recordScores', { recordId: RECORD, raterId: 'head-1', raterRole: 'BOSS', scores: [{ indicatorId: 'workload', points: 12 }] }, UNIT_HEAD);
+      expect(status).toBe(400);
+      expect(body.errors![0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(body.errors![0].message).toContain('Value "BOSS" does not exist in "RaterRole" enum');
+    }
+  });
+
   it('answers input the DTO refuses with VALIDATION_FAILED: one entry per field, with what is allowed', async () => {
     const error = await service.refusal(
       'submitSelfSummary',
