@@ -282,7 +282,7 @@ export class ProjectionRunner {
       next = read(position);
       const outcomes = await mapWithLimit(together, parallel, async (definition) => {
         const started = performance.now();
-        const outcome = await this.inProjectionTransaction(definition, async (client, stored) => {
+        const outcome = await this.inProjectionTransaction(definition, async (_client, stored) => {
           const at = stored?.position ?? START_OF_LOG;
           const moved = (stored && stored.version !== definition.version) || at.major !== from.major || at.minor !== from.minor;
           return moved ? [] : events;
