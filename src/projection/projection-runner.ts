@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { START_OF_LOG, type LogPosition, type RecordedEvent } from '../event-store/event.js';
 import type { EventStore } from '../event-store/event-store.port.js';
 import { deepFreeze } from '../shared/deep-freeze.js';
-import type { ProjectionDefinition } from './projection.js';
+import { pureStatementsOf, type ProjectionDefinition } from './projection.js';
 import { runStatements } from './statement-batch.js';
 
 export interface ProjectionStatus {
@@ -190,8 +190,9 @@ export class ProjectionRunner {
              SET position_major = excluded.position_major, position_minor = excluded.position_minor,
                  version = excluded.version, updated_at = excluded.updated_at;
            COMMIT`;
-      if (definition.statements) {
-        await runStatements(client, definition.statements(events), commit);
+      const statements = pureStatementsOf(definition);
+      if (statements) {
+        await runStatements(client, statements(events), commit);
       } else {
         await definition.apply(client, events);
         await client.query(commit);

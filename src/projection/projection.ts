@@ -33,24 +33,32 @@ export interface ProjectionDefinition {
   /** Tables emptied by a rebuild; an empty list means the projection cannot be rebuilt (evidence). */
   tables: string[];
   apply(transaction: pg.PoolClient, events: RecordedEvent[]): Promise<void>;
-  /**
-   * A batch's statements, when applying it is nothing but running them (a pure projection): the
-   * runner then sends them with the batch's checkpoint and commit, in one round trip.
-   */
-  statements?(events: RecordedEvent[]): SqlStatement[];
+}
+
+/** The statements of the definitions `fromPureProjection` made, by definition (a copy or wrapper of one is not in it). */
+const PURE_STATEMENTS = new WeakMap<ProjectionDefinition, (events: RecordedEvent[]) => SqlStatement[]>();
+
+/**
+ * A batch's statements, when the definition is exactly one `fromPureProjection` made (applying a
+ * batch is then nothing but running them, and the runner may send them with the batch's checkpoint
+ * and commit); undefined for any other, a definition copied with another `apply` included.
+ */
+export function pureStatementsOf(definition: ProjectionDefinition): ((events: RecordedEvent[]) => SqlStatement[]) | undefined {
+  return PURE_STATEMENTS.get(definition);
 }
 
 /** The batch's statements, event by event in order, sent together (one round trip, not one per statement). */
 export function fromPureProjection(projection: PureProjection): ProjectionDefinition {
   const statements = (events: RecordedEvent[]) =>
     projection.handleBatch ? projection.handleBatch(events) : events.flatMap((event) => projection.handle(event));
-  return {
+  const definition: ProjectionDefinition = {
     name: projection.name,
     version: projection.version,
     tables: projection.tables,
-    statements,
     async apply(transaction, events) {
       await runStatements(transaction, statements(events));
     },
   };
+  PURE_STATEMENTS.set(definition, statements);
+  return definition;
 }
