@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { START_OF_LOG, type LogPosition, type RecordedEvent } from '../event-store/event.js';
 import type { EventStore } from '../event-store/event-store.port.js';
 import { deepFreeze } from '../shared/deep-freeze.js';
-import { pureStatementsOf, type ProjectionDefinition } from './projection.js';
+import { pureStatementsOf, type ProjectionDefinition, type SqlStatement } from './projection.js';
 import { runStatements } from './statement-batch.js';
 
 export interface ProjectionStatus {
@@ -76,6 +76,23 @@ function storedCheckpoint(row: CheckpointRow | undefined): StoredCheckpoint | un
   return row && { position: { major: BigInt(row.position_major), minor: BigInt(row.position_minor) }, version: row.version };
 }
 
+/** The checkpoint's write and COMMIT that end the transaction of a batch of `events`. */
+function checkpointAndCommit(projection: string, definition: ProjectionDefinition, events: RecordedEvent[]): string {
+  const last = events[events.length - 1].position;
+  return `INSERT INTO projection_checkpoint (name, position_major, position_minor, version, updated_at)
+           VALUES (${projection}, ${last.major}, ${last.minor}, ${Number(definition.version)}, now())
+           ON CONFLICT (name) DO UPDATE
+             SET position_major = excluded.position_major, position_minor = excluded.position_minor,
+                 version = excluded.version, updated_at = excluded.updated_at;
+           COMMIT`;
+}
+
+/** claim_projection_batch refused the batch: another runner holds the lock (55P03) or moved the checkpoint (55000). */
+function isRefusedClaim(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === '55P03' || code === '55000';
+}
+
 /** Outcome of one batch: how many events were applied, or that another runner holds the projection. */
 export type BatchOutcome = { applied: number } | { busy: true };
 
@@ -88,6 +105,8 @@ export class ProjectionRunner {
   private readonly options: ProjectionRunnerOptions;
   private readonly definitions: Map<string, ProjectionDefinition>;
   private readonly lastErrors = new Map<string, string>();
+  /** Where each projection stood when this runner last committed or read its checkpoint (another runner may have moved it since). */
+  private readonly knownCheckpoints = new Map<string, StoredCheckpoint>();
   private abort: AbortController | undefined;
   private readonly committedListeners = new Set<(name: string, events: RecordedEvent[]) => void>();
   private loops: Promise<void>[] = [];
@@ -137,7 +156,24 @@ export class ProjectionRunner {
     }
   }
 
+  /**
+   * The next batch. Where the runner knows the projection's checkpoint (it committed it or read it
+   * last), it reads the log after it first: nothing there, and the batch is empty without a
+   * transaction; a pure projection's batch then goes as one message, claimed by
+   * claim_projection_batch. A claim refused (another runner holds the lock or moved the
+   * checkpoint) forgets the checkpoint, and the batch is taken the long way: claim, read, apply.
+   */
   private async applyNextBatch(name: string, definition: ProjectionDefinition): Promise<BatchOutcome> {
+    const known = this.knownCheckpoints.get(name);
+    if (known && known.version === definition.version) {
+      const events = await this.logReads.read(known.position, this.options.batchSize);
+      if (events.length === 0) return { applied: 0 };
+      const statements = pureStatementsOf(definition);
+      if (statements) {
+        const outcome = await this.applyClaimed(definition, known, statements, events);
+        if (outcome) return outcome;
+      }
+    }
     return this.inProjectionTransaction(definition, async (client, checkpoint) => {
       let stored = checkpoint;
       if (stored && stored.version !== definition.version) {
@@ -145,8 +181,38 @@ export class ProjectionRunner {
         await this.reset(client, definition);
         stored = undefined;
       }
+      if (stored) this.knownCheckpoints.set(name, stored);
       return this.logReads.read(stored?.position ?? START_OF_LOG, this.options.batchSize);
     });
+  }
+
+  /** A pure projection's batch read after `after`, in one message; undefined when the claim was refused (nothing applied). */
+  private async applyClaimed(
+    definition: ProjectionDefinition,
+    after: StoredCheckpoint,
+    statements: (events: RecordedEvent[]) => SqlStatement[],
+    events: RecordedEvent[],
+  ): Promise<BatchOutcome | undefined> {
+    const claimed = await this.onConnection(async (client) => {
+      const projection = client.escapeLiteral(definition.name);
+      const claim = `BEGIN;
+         SET LOCAL synchronous_commit = off;
+         SELECT claim_projection_batch(${projection}, ${after.position.major}, ${after.position.minor}, ${Number(after.version)})`;
+      try {
+        await runStatements(client, statements(events), { first: claim, last: checkpointAndCommit(projection, definition, events) });
+      } catch (error) {
+        if (!isRefusedClaim(error)) throw error;
+        await client.query('ROLLBACK');
+        return false;
+      }
+      return true;
+    });
+    if (!claimed) {
+      this.knownCheckpoints.delete(definition.name);
+      return undefined;
+    }
+    this.committed(definition, events);
+    return { applied: events.length };
   }
 
   /**
@@ -183,16 +249,10 @@ export class ProjectionRunner {
         await client.query('COMMIT');
         return events;
       }
-      const last = events[events.length - 1].position;
-      const commit = `INSERT INTO projection_checkpoint (name, position_major, position_minor, version, updated_at)
-           VALUES (${projection}, ${last.major}, ${last.minor}, ${Number(definition.version)}, now())
-           ON CONFLICT (name) DO UPDATE
-             SET position_major = excluded.position_major, position_minor = excluded.position_minor,
-                 version = excluded.version, updated_at = excluded.updated_at;
-           COMMIT`;
+      const commit = checkpointAndCommit(projection, definition, events);
       const statements = pureStatementsOf(definition);
       if (statements) {
-        await runStatements(client, statements(events), commit);
+        await runStatements(client, statements(events), { last: commit });
       } else {
         await definition.apply(client, events);
         await client.query(commit);
@@ -200,8 +260,14 @@ export class ProjectionRunner {
       return events;
     });
     if (!applied) return { busy: true };
-    if (applied.length > 0) for (const listener of this.committedListeners) listener(definition.name, applied);
+    if (applied.length > 0) this.committed(definition, applied);
     return { applied: applied.length };
+  }
+
+  /** A batch of the projection committed: its checkpoint is known, the listeners are told. */
+  private committed(definition: ProjectionDefinition, events: RecordedEvent[]): void {
+    this.knownCheckpoints.set(definition.name, { position: events[events.length - 1].position, version: definition.version });
+    for (const listener of this.committedListeners) listener(definition.name, events);
   }
 
   /** Runs `work` in a transaction on a connection of its own: committed if it returns, rolled back if it throws. */
@@ -424,6 +490,7 @@ export class ProjectionRunner {
     if (definition.tables.length === 0) {
       throw new Error(`${definition.name} keeps no view (it is evidence or a process manager) and cannot be rebuilt`);
     }
+    this.knownCheckpoints.delete(definition.name);
     await client.query(`TRUNCATE ${definition.tables.map((table) => `"${table}"`).join(', ')}`);
     await client.query('DELETE FROM projection_checkpoint WHERE name = $1', [definition.name]);
   }

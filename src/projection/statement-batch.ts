@@ -205,11 +205,16 @@ async function copyRows(client: Pick<pg.ClientBase, 'query'>, run: CopyRun): Pro
  * Runs the statements in order on the client, many in one message (the simple query protocol
  * takes several statements separated by semicolons): one round trip for a batch of events instead
  * of one per statement, runs of the same plain INSERT as one, long ones as COPY. In the caller's
- * transaction, so a failing statement fails the batch as a single statement would have. `last`
- * (SQL text, e.g. the batch's checkpoint and COMMIT) goes in the final message, after them all.
+ * transaction, so a failing statement fails the batch as a single statement would have.
+ * `around.first` and `around.last` (SQL text, e.g. a claim of the batch, and its checkpoint and
+ * COMMIT) go in the first message before them all and in the final one after them all.
  */
-export async function runStatements(client: Pick<pg.ClientBase, 'query'>, statements: SqlStatement[], last?: string): Promise<void> {
-  let pending: string[] = [];
+export async function runStatements(
+  client: Pick<pg.ClientBase, 'query'>,
+  statements: SqlStatement[],
+  around: { first?: string; last?: string } = {},
+): Promise<void> {
+  let pending: string[] = around.first === undefined ? [] : [around.first];
   let characters = 0;
   const send = async () => {
     if (pending.length > 0) await client.query(pending.join(';\n'));
@@ -226,6 +231,6 @@ export async function runStatements(client: Pick<pg.ClientBase, 'query'>, statem
     characters += item.length + 2;
     if (characters >= MAX_BATCH_CHARACTERS) await send();
   }
-  if (last !== undefined) pending.push(last);
+  if (around.last !== undefined) pending.push(around.last);
   await send();
 }

@@ -44,6 +44,28 @@ function crashingOnce(afterEvents: number): ProjectionDefinition {
   };
 }
 
+/** What `run` sends on the runner's own connections (its transactions; the log's reads left out), and its outcome. */
+async function transactionMessages<T>(run: () => Promise<T>): Promise<{ outcome: T; sent: string[] }> {
+  const sent: string[] = [];
+  const counted = new WeakSet<object>();
+  const count = (client: pg.PoolClient) => {
+    if (counted.has(client)) return;
+    counted.add(client);
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      sent.push(typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: string }).text));
+      return query(...args);
+    };
+  };
+  database.pool.on('acquire', count);
+  try {
+    const outcome = await run();
+    return { outcome, sent: sent.filter((text) => !text.includes('FROM events')).map((text) => text.trim()) };
+  } finally {
+    database.pool.off('acquire', count);
+  }
+}
+
 async function auditRows(): Promise<unknown[]> {
   const result = await database.pool.query('SELECT * FROM audit_trail ORDER BY global_position');
   return result.rows;
@@ -121,31 +143,50 @@ describe('projection runner', () => {
     expect(await runnerB.runBatch('audit_trail')).toEqual({ applied: 0 });
   });
 
-  it("sends a pure projection's batch in two messages: the claim, then its statements with the checkpoint and the commit", async () => {
+  it("sends a pure projection's batch in one message once the runner knows the checkpoint, and nothing when there is nothing new", async () => {
     const runner = new ProjectionRunner(database.pool, store, [auditTrail]);
     await runner.catchUp('audit_trail');
     await fillLog(store, 2, 1, '2025Q3');
-    const sent: string[] = [];
-    const counted = new WeakSet<object>();
-    const count = (client: pg.PoolClient) => {
-      if (counted.has(client)) return;
-      counted.add(client);
-      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-      (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-        sent.push(typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: string }).text));
-        return query(...args);
-      };
-    };
-    database.pool.on('acquire', count);
-    try {
-      expect(await runner.runBatch('audit_trail')).toEqual({ applied: 2 });
-    } finally {
-      database.pool.off('acquire', count);
-    }
-    const transaction = sent.filter((text) => /^\s*(BEGIN|INSERT INTO audit_trail)/.test(text));
-    expect(transaction).toHaveLength(2);
-    expect(transaction[0]).toMatch(/^BEGIN;\s*SET LOCAL synchronous_commit = off;/);
-    expect(transaction[1]).toMatch(/INSERT INTO audit_trail[\s\S]*INSERT INTO projection_checkpoint[\s\S]*COMMIT\s*$/);
+
+    // A runner that has not seen the checkpoint yet claims the batch, then sends it with the commit.
+    const fresh = new ProjectionRunner(database.pool, store, [auditTrail]);
+    const first = await transactionMessages(() => fresh.runBatch('audit_trail'));
+    expect(first.outcome).toEqual({ applied: 2 });
+    expect(first.sent).toHaveLength(2);
+    expect(first.sent[0]).toMatch(/^BEGIN;\s*SET LOCAL synchronous_commit = off;\s*SELECT pg_try_advisory_xact_lock/);
+    expect(first.sent[1]).toMatch(/^INSERT INTO audit_trail[\s\S]*INSERT INTO projection_checkpoint[\s\S]*COMMIT\s*$/);
+
+    // Once it has committed, the next batch is one message: the claim, the statements, the checkpoint, COMMIT.
+    await fillLog(store, 2, 1, '2025Q4');
+    const next = await transactionMessages(() => fresh.runBatch('audit_trail'));
+    expect(next.outcome).toEqual({ applied: 2 });
+    expect(next.sent).toHaveLength(1);
+    expect(next.sent[0]).toMatch(/^BEGIN;\s*SET LOCAL synchronous_commit = off;\s*SELECT claim_projection_batch\('audit_trail', \d+, \d+, 1\);\s*INSERT INTO audit_trail[\s\S]*INSERT INTO projection_checkpoint[\s\S]*COMMIT\s*$/);
+
+    const idle = await transactionMessages(() => fresh.runBatch('audit_trail'));
+    expect(idle).toEqual({ outcome: { applied: 0 }, sent: [] });
+  });
+
+  it('takes a batch the long way when another runner moved the checkpoint it knew, applying every event once', async () => {
+    const runnerA = new ProjectionRunner(database.pool, store, [auditTrail]);
+    const runnerB = new ProjectionRunner(database.pool, store, [auditTrail]);
+    await runnerA.catchUp('audit_trail');
+    expect(await runnerB.runBatch('audit_trail')).toEqual({ applied: 0 });
+    await fillLog(store, 2, 1, '2026Q1');
+    expect(await runnerA.runBatch('audit_trail')).toEqual({ applied: 2 });
+    await fillLog(store, 1, 1, '2026Q2');
+
+    // B knows the checkpoint from before A's batch: its claim is refused, and it applies only the new event.
+    const taken = await transactionMessages(() => runnerB.runBatch('audit_trail'));
+    expect(taken.outcome).toEqual({ applied: 1 });
+    expect(taken.sent[0]).toMatch(/SELECT claim_projection_batch/);
+    expect(taken.sent).toContain('ROLLBACK');
+    expect(await runnerB.catchUp('audit_trail')).toBe(0);
+    expect(await runnerA.catchUp('audit_trail')).toBe(0);
+    const rows = await auditRows();
+    const rebuilt = new ProjectionRunner(database.pool, store, [auditTrail]);
+    await rebuilt.rebuild('audit_trail');
+    expect(await auditRows()).toEqual(rows);
   });
 
   it('commits a batch without waiting for its WAL flush (the log it is applied from was flushed)', async () => {
@@ -160,7 +201,7 @@ describe('projection runner', () => {
         },
       },
     ]);
-    await fillLog(store, 1, 1, '2025Q4');
+    await fillLog(store, 1, 1, '2026Q3');
     await runner.catchUp('audit_trail');
     expect(settings).toEqual(['off']);
     expect((await database.pool.query<{ value: string }>(`SELECT current_setting('synchronous_commit') AS value`)).rows[0].value).toBe('on');

@@ -535,6 +535,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readStreams(reads: { streamId: string; fromRevision: number }[]): Promise<RecordedEvent[][]> {
+    if (reads.length === 0) return [];
     if (this.inCallersTransaction) {
       const byStream = await this.selectStreams(lowestRevisions(reads));
       return reads.map((read) => eventsFrom(byStream.get(read.streamId)!, read.fromRevision));
