@@ -76,6 +76,13 @@ function storedCheckpoint(row: CheckpointRow | undefined): StoredCheckpoint | un
   return row && { position: { major: BigInt(row.position_major), minor: BigInt(row.position_minor) }, version: row.version };
 }
 
+/**
+ * Opens a batch's transaction, whose commit does not wait for its WAL flush: a view and its
+ * checkpoint commit or vanish together, and a batch lost in a crash of the server is applied
+ * again from the log, which every append flushes before it is acknowledged.
+ */
+const BEGIN_BATCH = 'BEGIN; SET LOCAL synchronous_commit = off';
+
 /** The checkpoint's write and COMMIT that end the transaction of a batch of `events`. */
 function checkpointAndCommit(projection: string, definition: ProjectionDefinition, events: RecordedEvent[]): string {
   const last = events[events.length - 1].position;
@@ -195,8 +202,7 @@ export class ProjectionRunner {
   ): Promise<BatchOutcome | undefined> {
     const claimed = await this.onConnection(async (client) => {
       const projection = client.escapeLiteral(definition.name);
-      const claim = `BEGIN;
-         SET LOCAL synchronous_commit = off;
+      const claim = `${BEGIN_BATCH};
          SELECT claim_projection_batch(${projection}, ${after.position.major}, ${after.position.minor}, ${Number(after.version)})`;
       try {
         await runStatements(client, statements(events), { first: claim, last: checkpointAndCommit(projection, definition, events) });
@@ -222,11 +228,8 @@ export class ProjectionRunner {
    * transaction, and once committed, the listeners are told. Two round trips in all for a batch of
    * a pure projection: the transaction, the lock and the checkpoint's read go as one message (each
    * statement of it reads the database as it is when it runs, so the checkpoint is read under the
-   * lock); the batch's statements, the checkpoint's write and the commit as another.
-   *
-   * The commit does not wait for its WAL flush (synchronous_commit off): a view and its checkpoint
-   * commit or vanish together, and a batch lost in a crash of the server is applied again from the
-   * log, which every append flushes before it is acknowledged.
+   * lock); the batch's statements, the checkpoint's write and the commit as another. Opened by
+   * BEGIN_BATCH (the commit does not wait for its WAL flush).
    */
   private async inProjectionTransaction(
     definition: ProjectionDefinition,
@@ -235,8 +238,7 @@ export class ProjectionRunner {
     const applied = await this.onConnection(async (client) => {
       const projection = client.escapeLiteral(definition.name);
       const [, , lock, checkpoint] = (await client.query(
-        `BEGIN;
-         SET LOCAL synchronous_commit = off;
+        `${BEGIN_BATCH};
          SELECT pg_try_advisory_xact_lock(hashtextextended('projection:' || ${projection}, 0)) AS locked;
          SELECT position_major, position_minor, version FROM projection_checkpoint WHERE name = ${projection}`,
       )) as unknown as [pg.QueryResult, pg.QueryResult, pg.QueryResult<{ locked: boolean }>, pg.QueryResult<CheckpointRow>];
