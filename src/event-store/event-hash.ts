@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { RecordedEvent } from './event.js';
 
 /** The previous hash of a stream's first event. */
@@ -25,13 +25,26 @@ export function canonicalJson(value: unknown): string {
     return `${json}]`;
   }
   const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  if (!inOrder(keys)) keys.sort();
+  return objectJson(record, keys);
+}
+
+/** Canonical JSON of the record's members named by `keys`, which are in canonical (sorted) order. */
+function objectJson<T extends object>(record: T, keys: readonly (keyof T & string)[]): string {
   let json = '{';
-  for (const key of Object.keys(record).sort()) {
-    const item = record[key];
+  for (const key of keys) {
+    const item: unknown = record[key];
     if (item === undefined) continue;
     json += (json.length > 1 ? ',' : '') + quotedKey(key) + canonicalJson(item);
   }
   return `${json}}`;
+}
+
+/** Whether the keys are sorted already (objects built field by field in order often are). */
+function inOrder(keys: string[]): boolean {
+  for (let index = 1; index < keys.length; index += 1) if (keys[index - 1] > keys[index]) return false;
+  return true;
 }
 
 /** Keys with their quotes and colon, made once: the same few hundred field names recur in every event. */
@@ -54,23 +67,23 @@ export type HashedEventContent = Pick<
   'streamId' | 'streamRevision' | 'eventId' | 'type' | 'schemaVersion' | 'data' | 'metadata' | 'recordedAt'
 >;
 
+/** The fields an event's hash covers, in the order canonical JSON sorts them (by code unit). */
+const HASHED_FIELDS = ['data', 'eventId', 'metadata', 'recordedAt', 'schemaVersion', 'streamId', 'streamRevision', 'type'] as const;
+
+/** SHA-256, in hex, over the previous hash, a line break and the canonical JSON of the hashed fields. */
 export function eventHash(previousHash: string, event: HashedEventContent): string {
-  const content = canonicalJson({
-    streamId: event.streamId,
-    streamRevision: event.streamRevision,
-    eventId: event.eventId,
-    type: event.type,
-    schemaVersion: event.schemaVersion,
-    data: event.data,
-    metadata: event.metadata,
-    recordedAt: event.recordedAt,
-  });
-  return createHash('sha256').update(previousHash, 'utf8').update('\n').update(content, 'utf8').digest('hex');
+  // The canonical JSON of an object holding just the hashed fields, written without making it.
+  return sha256Hex(`${previousHash}\n${objectJson(event, HASHED_FIELDS)}`);
 }
 
 /** One link of the seal: the chain hash over the previous link and the event's own hash. */
 export function chainHash(previousChainHash: string, eventHashHex: string): string {
-  return createHash('sha256').update(previousChainHash, 'utf8').update('\n').update(eventHashHex, 'utf8').digest('hex');
+  return sha256Hex(`${previousChainHash}\n${eventHashHex}`);
+}
+
+/** SHA-256 of the text's UTF-8 bytes, in hex, in one call (no Hash object per event). */
+function sha256Hex(text: string): string {
+  return hash('sha256', text, 'hex');
 }
 
 /**

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { canonicalJson, chainHash, eventHash, GENESIS_HASH } from '../../src/event-store/event-hash.js';
 import { shanghaiDate } from '../../src/shared/business-date.js';
@@ -45,6 +46,22 @@ describe('canonical bytes and hashes', () => {
 
   it('refuses numbers JSON cannot carry', () => {
     expect(() => canonicalJson({ points: Number.NaN })).toThrow(/non-finite/);
+  });
+
+  it('hashes SHA-256 over the previous hash, a line break and the canonical JSON of the content (the format every stored hash was made in)', () => {
+    const canonical =
+      '{"data":{"indicator":"quality","points":18},"eventId":"3f2b7c1e-0000-4000-8000-000000000001",' +
+      '"metadata":{"actor":{"id":"a","organizationId":"org1","role":"RATER"},"causationId":"c1","commandId":"c1","correlationId":"c1","effectiveAt":"2025-04-01"},' +
+      '"recordedAt":"2025-04-01T01:02:03.004Z","schemaVersion":1,"streamId":"appraisal-org1.p1.2025Q1","streamRevision":0,"type":"ScoreRecorded"}';
+    const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+    expect(canonicalJson(content)).toBe(canonical);
+    expect(eventHash(GENESIS_HASH, content)).toBe(sha256(`${GENESIS_HASH}\n${canonical}`));
+    expect(eventHash(GENESIS_HASH, content)).toBe('4b89bfc280fc6081433975e891806cdd47352c35999fb289e4ffc448195faa8f');
+    // Fields beyond the hashed ones (a recorded event's position, its own hash) change nothing.
+    expect(eventHash(GENESIS_HASH, { ...content, globalPosition: 7n, hash: 'x' } as typeof content)).toBe(eventHash(GENESIS_HASH, content));
+    const previous = eventHash(GENESIS_HASH, content);
+    expect(chainHash(GENESIS_HASH, previous)).toBe(sha256(`${GENESIS_HASH}\n${previous}`));
+    expect(chainHash(GENESIS_HASH, previous)).toBe('b981e0f8d9e17c20cfcecdc51de26fab861c9bb817c3ce18ad1cdb282778941f');
   });
 
   it('hashes the same content to the same value and any change to another', () => {

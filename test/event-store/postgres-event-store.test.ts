@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
 import { CONTRACT_CLOCK, describeEventStoreContract } from '../support/event-store-contract.js';
 import { newEvent } from '../support/events.js';
@@ -34,6 +36,33 @@ describe('PostgreSQL event store: beyond the contract', () => {
     await store.appendToStream('person-p10', 'no_stream', [event]);
     await expect(store.appendToStream('person-p11', 'no_stream', [event])).rejects.toMatchObject({ code: 'IDEMPOTENCY_MISMATCH' });
     expect(await store.readStream('person-p11')).toEqual([]);
+  });
+});
+
+describe('PostgreSQL event store: notifications', () => {
+  it('wakes a follower that began waiting while the store was still opening its LISTEN connection', async () => {
+    // The follower's store opens its first connection (its LISTEN) slowly; another store appends meanwhile.
+    const slowPool = new pg.Pool({ connectionString: database.url, max: 2 });
+    const connect = slowPool.connect.bind(slowPool) as () => Promise<pg.PoolClient>;
+    let opened = false;
+    (slowPool as unknown as { connect: () => Promise<pg.PoolClient> }).connect = async () => {
+      if (!opened) {
+        opened = true;
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+      return connect();
+    };
+    const follower = new PostgresEventStore(slowPool);
+    try {
+      const started = performance.now();
+      const waiting = follower.waitForAppends(30_000);
+      await store.appendToStream('person-listen-race', 'no_stream', [newEvent()]);
+      await waiting;
+      expect(performance.now() - started).toBeLessThan(5_000);
+    } finally {
+      await follower.close();
+      await slowPool.end();
+    }
   });
 });
 
@@ -100,6 +129,42 @@ describe('PostgreSQL event store: reads asked for together', () => {
     const outcomes = await Promise.allSettled([reader.readStream('person-p0'), reader.readStreams([{ streamId: 'person-p0', fromRevision: 0 }])]);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
     expect(await store.readStream('person-p0')).toHaveLength(1);
+  });
+});
+
+describe('PostgreSQL event store: the database checks each row', () => {
+  const row = (hash: string) =>
+    database.pool.query(
+      `INSERT INTO events (stream_id, stream_revision, event_id, command_id, type, schema_version, data, metadata, recorded_at, effective_at, hash)
+       VALUES ('hash-check', 0, gen_random_uuid(), 'c', 'ScoreRecorded', 1, '{}', '{}', now(), '2025-04-01', $1)`,
+      [hash],
+    );
+
+  it.each([
+    ['63 digits', 'a'.repeat(63)],
+    ['65 digits', 'a'.repeat(65)],
+    ['an upper-case digit', `${'a'.repeat(63)}A`],
+    ['a letter past f', `${'a'.repeat(63)}g`],
+    ['a space', `${'a'.repeat(63)} `],
+    ['a line break before the end', `${'a'.repeat(63)}\n`],
+    ['nothing', ''],
+  ])('refuses a hash of %s', async (_what, hash) => {
+    await expect(row(hash)).rejects.toMatchObject({ code: '23514', constraint: 'events_hash_check' });
+  });
+
+  it('takes a hash of 64 lower-case hexadecimal digits', async () => {
+    const client = await database.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        `INSERT INTO events (stream_id, stream_revision, event_id, command_id, type, schema_version, data, metadata, recorded_at, effective_at, hash)
+         VALUES ('hash-check', 0, gen_random_uuid(), 'c', 'ScoreRecorded', 1, '{}', '{}', now(), '2025-04-01', $1)`,
+        ['0123456789abcdef'.repeat(4)],
+      );
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
   });
 });
 

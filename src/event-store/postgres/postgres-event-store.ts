@@ -311,10 +311,20 @@ export class PostgresEventStore implements EventStore {
   ): Promise<AppendResult> {
     const recordedAt = this.clock().toISOString();
     let previousHash = head.hash;
-    const prepared = events.map((event, index) => {
-      const content = { ...event, streamId, streamRevision: head.revision + 1 + index, recordedAt };
-      previousHash = eventHash(previousHash, content);
-      return { ...content, hash: previousHash };
+    const prepared = events.map((event, index): PreparedEvent => {
+      const content: PreparedEvent = {
+        eventId: event.eventId,
+        type: event.type,
+        schemaVersion: event.schemaVersion,
+        data: event.data,
+        metadata: event.metadata,
+        streamId,
+        streamRevision: head.revision + 1 + index,
+        recordedAt,
+        hash: '',
+      };
+      content.hash = previousHash = eventHash(previousHash, content);
+      return content;
     });
     const appended = await this.insert(streamId, head, prepared);
     if (appended) return appended;
@@ -393,12 +403,21 @@ export class PostgresEventStore implements EventStore {
       streamId,
       nextExpectedRevision: last.streamRevision,
       deduplicated: false,
-      events: prepared.map((event) => {
+      events: prepared.map((event): RecordedEvent => {
         const row = byId.get(event.eventId)!;
+        const globalPosition = BigInt(row.global_position);
         return {
-          ...event,
-          globalPosition: BigInt(row.global_position),
-          position: { major: BigInt(row.transaction_id), minor: BigInt(row.global_position) },
+          eventId: event.eventId,
+          streamId: event.streamId,
+          streamRevision: event.streamRevision,
+          globalPosition,
+          position: { major: BigInt(row.transaction_id), minor: globalPosition },
+          type: event.type,
+          schemaVersion: event.schemaVersion,
+          data: event.data,
+          metadata: event.metadata,
+          recordedAt: event.recordedAt,
+          hash: event.hash,
         };
       }),
     };
@@ -665,6 +684,9 @@ export class PostgresEventStore implements EventStore {
         });
         await client.query('LISTEN events_appended');
         this.listener = client;
+        // An append committed while this connection was opening was announced to no one: whoever
+        // waits looks at the log again.
+        this.wakeWaiters();
       } finally {
         this.listenerConnecting = undefined;
       }
