@@ -18,6 +18,7 @@ export function backfillProcess(appraisal: AppraisalService): ProjectionDefiniti
     name: BACKFILL_PROCESS,
     version: 1,
     tables: [],
+    followsAlone: true,
     async apply(_transaction, events) {
       for (const event of events) {
         if (event.type !== 'CaseClosed') continue;

@@ -18,6 +18,7 @@ export function lateFactFlagsProcess(appraisal: AppraisalService): ProjectionDef
     name: LATE_FACT_FLAGS_PROCESS,
     version: 1,
     tables: [],
+    followsAlone: true,
     async apply(_transaction, events) {
       for (const event of events) {
         if (!LATE_FACT_TYPES.has(event.type)) continue;

@@ -21,6 +21,14 @@ export interface ProjectionRunnerOptions {
   batchSize: number;
   /** How long an idle loop waits for a notification before polling again. */
   idleWaitMs: number;
+  /**
+   * How long a loop lets new events gather after a batch that did not fill up (the projection
+   * reached the head of the log) before it reads the next one. Under a steady stream of appends a
+   * projection then applies fewer, larger batches, each paying its transaction, its claim and its
+   * checkpoint once for more events; after a quiet spell the loop waits for the next notification
+   * as before, so an event appended then is applied as soon as it is announced. 0: at once.
+   */
+  gatherMs: number;
   /** Longest pause after repeated failures. */
   maxBackoffMs: number;
   log: (message: string) => void;
@@ -57,6 +65,7 @@ export interface RebuildAllOptions {
 const DEFAULT_OPTIONS: ProjectionRunnerOptions = {
   batchSize: 500,
   idleWaitMs: 1000,
+  gatherMs: 20,
   maxBackoffMs: 30_000,
   log: () => undefined,
 };
@@ -83,11 +92,12 @@ function storedCheckpoint(row: CheckpointRow | undefined): StoredCheckpoint | un
  */
 const BEGIN_BATCH = 'BEGIN; SET LOCAL synchronous_commit = off';
 
-/** The checkpoint's write and COMMIT that end the transaction of a batch of `events`. */
-function checkpointAndCommit(projection: string, definition: ProjectionDefinition, events: RecordedEvent[]): string {
+/** The checkpoints' write after a batch of `events` applied to each of the projections, and the COMMIT that ends its transaction. */
+function checkpointsAndCommit(client: pg.ClientBase, definitions: ProjectionDefinition[], events: RecordedEvent[]): string {
   const last = events[events.length - 1].position;
+  const rows = definitions.map((definition) => `(${client.escapeLiteral(definition.name)}, ${last.major}, ${last.minor}, ${Number(definition.version)}, now())`);
   return `INSERT INTO projection_checkpoint (name, position_major, position_minor, version, updated_at)
-           VALUES (${projection}, ${last.major}, ${last.minor}, ${Number(definition.version)}, now())
+           VALUES ${rows.join(', ')}
            ON CONFLICT (name) DO UPDATE
              SET position_major = excluded.position_major, position_minor = excluded.position_minor,
                  version = excluded.version, updated_at = excluded.updated_at;
@@ -102,6 +112,9 @@ function isRefusedClaim(error: unknown): boolean {
 
 /** Outcome of one batch: how many events were applied, or that another runner holds the projection. */
 export type BatchOutcome = { applied: number } | { busy: true };
+
+/** Outcome of one projection's part in a batch applied to several: as `BatchOutcome`, or why its batch failed. */
+export type MemberOutcome = BatchOutcome | { error: unknown };
 
 /**
  * Applies each projection's batches with the checkpoint in the same transaction, so a crash
@@ -157,7 +170,66 @@ export class ProjectionRunner {
     const definition = this.definition(name);
     await this.batchSlots.acquire();
     try {
-      return await this.applyNextBatch(name, definition);
+      return await this.applyNextBatch(definition);
+    } finally {
+      this.batchSlots.release();
+    }
+  }
+
+  /**
+   * The next batch of several projections at once. Those whose checkpoint the runner knows (it
+   * committed it or read it last) and finds at the same position share one read of the log and
+   * one transaction (see `applyClaimed`); the others, and all of them when that transaction fails,
+   * take their batch each on its own, so a projection whose batch fails is told apart and the
+   * others go on. Returns each projection's outcome.
+   */
+  async runBatchTogether(names: string[]): Promise<Map<string, MemberOutcome>> {
+    const definitions = names.map((name) => this.definition(name));
+    await this.batchSlots.acquire();
+    try {
+      const outcomes = new Map<string, MemberOutcome>();
+      const cohorts = new Map<string, { after: LogPosition; members: ProjectionDefinition[] }>();
+      const alone: ProjectionDefinition[] = [];
+      for (const definition of definitions) {
+        const known = this.knownCheckpoints.get(definition.name);
+        if (!known || known.version !== definition.version) {
+          alone.push(definition);
+          continue;
+        }
+        const key = `${known.position.major}/${known.position.minor}`;
+        const cohort = cohorts.get(key);
+        if (cohort) cohort.members.push(definition);
+        else cohorts.set(key, { after: known.position, members: [definition] });
+      }
+      for (const { after, members } of cohorts.values()) {
+        // One alone at its position: its own next batch is the same read and claim.
+        if (members.length === 1) {
+          alone.push(members[0]);
+          continue;
+        }
+        const events = await this.logReads.read(after, this.options.batchSize);
+        if (events.length === 0) {
+          for (const definition of members) outcomes.set(definition.name, { applied: 0 });
+          continue;
+        }
+        let claimed = false;
+        try {
+          claimed = await this.applyClaimed(members, after, events);
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          this.options.log(`projections ${members.map((definition) => definition.name).join(', ')}: batch together failed (${message}); each taken on its own`);
+        }
+        if (claimed) for (const definition of members) outcomes.set(definition.name, { applied: events.length });
+        else alone.push(...members);
+      }
+      for (const definition of alone) {
+        try {
+          outcomes.set(definition.name, await this.applyNextBatch(definition));
+        } catch (error) {
+          outcomes.set(definition.name, { error });
+        }
+      }
+      return outcomes;
     } finally {
       this.batchSlots.release();
     }
@@ -166,59 +238,73 @@ export class ProjectionRunner {
   /**
    * The next batch. Where the runner knows the projection's checkpoint (it committed it or read it
    * last), it reads the log after it first: nothing there, and the batch is empty without a
-   * transaction; a pure projection's batch then goes as one message, claimed by
-   * claim_projection_batch. A claim refused (another runner holds the lock or moved the
-   * checkpoint) forgets the checkpoint, and the batch is taken the long way: claim, read, apply.
+   * transaction; otherwise the batch is claimed by claim_projection_batch in its first message
+   * (see `applyClaimed`). A claim refused (another runner holds the lock or moved the checkpoint)
+   * forgets the checkpoint, and the batch is taken the long way: lock, read, apply.
    */
-  private async applyNextBatch(name: string, definition: ProjectionDefinition): Promise<BatchOutcome> {
-    const known = this.knownCheckpoints.get(name);
+  private async applyNextBatch(definition: ProjectionDefinition): Promise<BatchOutcome> {
+    const known = this.knownCheckpoints.get(definition.name);
     if (known && known.version === definition.version) {
       const events = await this.logReads.read(known.position, this.options.batchSize);
       if (events.length === 0) return { applied: 0 };
-      const statements = pureStatementsOf(definition);
-      if (statements) {
-        const outcome = await this.applyClaimed(definition, known, statements, events);
-        if (outcome) return outcome;
-      }
+      if (await this.applyClaimed([definition], known.position, events)) return { applied: events.length };
     }
     return this.inProjectionTransaction(definition, async (client, checkpoint) => {
       let stored = checkpoint;
       if (stored && stored.version !== definition.version) {
-        this.options.log(`projection ${name}: version ${stored.version} → ${definition.version}, rebuilding from zero`);
+        this.options.log(`projection ${definition.name}: version ${stored.version} → ${definition.version}, rebuilding from zero`);
         await this.reset(client, definition);
         stored = undefined;
       }
-      if (stored) this.knownCheckpoints.set(name, stored);
+      if (stored) this.knownCheckpoints.set(definition.name, stored);
       return this.logReads.read(stored?.position ?? START_OF_LOG, this.options.batchSize);
     });
   }
 
-  /** A pure projection's batch read after `after`, in one message; undefined when the claim was refused (nothing applied). */
-  private async applyClaimed(
-    definition: ProjectionDefinition,
-    after: StoredCheckpoint,
-    statements: (events: RecordedEvent[]) => SqlStatement[],
-    events: RecordedEvent[],
-  ): Promise<BatchOutcome | undefined> {
+  /**
+   * A batch read after `after`, applied to each of the projections in one transaction, each known
+   * to stand at `after` with its version: first the claims of them all (claim_projection_batch),
+   * then the batch of each that is not pure (its own statements), and last the pure ones'
+   * statements, sent with the checkpoints and the COMMIT. Pure projections only: one message.
+   * False when a claim was refused: nothing was applied, and the checkpoints the runner knew are
+   * forgotten.
+   */
+  private async applyClaimed(definitions: ProjectionDefinition[], after: LogPosition, events: RecordedEvent[]): Promise<boolean> {
+    const pure: ((events: RecordedEvent[]) => SqlStatement[])[] = [];
+    const others: ProjectionDefinition[] = [];
+    for (const definition of definitions) {
+      const statements = pureStatementsOf(definition);
+      if (statements) pure.push(statements);
+      else others.push(definition);
+    }
     const claimed = await this.onConnection(async (client) => {
-      const projection = client.escapeLiteral(definition.name);
-      const claim = `${BEGIN_BATCH};
-         SELECT claim_projection_batch(${projection}, ${after.position.major}, ${after.position.minor}, ${Number(after.version)})`;
+      const claims = definitions.map(
+        (definition) =>
+          `SELECT claim_projection_batch(${client.escapeLiteral(definition.name)}, ${after.major}, ${after.minor}, ${Number(definition.version)})`,
+      );
+      const first = [BEGIN_BATCH, ...claims].join(';\n');
+      const last = checkpointsAndCommit(client, definitions, events);
       try {
-        await runStatements(client, statements(events), { first: claim, last: checkpointAndCommit(projection, definition, events) });
+        if (others.length === 0) {
+          await runStatements(client, pure.flatMap((statements) => statements(events)), { first, last });
+          return true;
+        }
+        await client.query(first);
       } catch (error) {
         if (!isRefusedClaim(error)) throw error;
         await client.query('ROLLBACK');
         return false;
       }
+      for (const definition of others) await definition.apply(client, events);
+      await runStatements(client, pure.flatMap((statements) => statements(events)), { last });
       return true;
     });
     if (!claimed) {
-      this.knownCheckpoints.delete(definition.name);
-      return undefined;
+      for (const definition of definitions) this.knownCheckpoints.delete(definition.name);
+      return false;
     }
-    this.committed(definition, events);
-    return { applied: events.length };
+    for (const definition of definitions) this.committed(definition, events);
+    return true;
   }
 
   /**
@@ -251,7 +337,7 @@ export class ProjectionRunner {
         await client.query('COMMIT');
         return events;
       }
-      const commit = checkpointAndCommit(projection, definition, events);
+      const commit = checkpointsAndCommit(client, [definition], events);
       const statements = pureStatementsOf(definition);
       if (statements) {
         await runStatements(client, statements(events), { last: commit });
@@ -447,7 +533,10 @@ export class ProjectionRunner {
     );
   }
 
-  /** Runs every projection in the background until `stop()`. */
+  /**
+   * Runs every projection in the background until `stop()`: the process managers each in a loop
+   * of its own, the others in one loop that applies each batch to all of them together.
+   */
   start(): void {
     if (this.abort) return;
     const abort = new AbortController();
@@ -456,7 +545,10 @@ export class ProjectionRunner {
     const restoring = this.restoreDeferredIndexes((indexName) => this.options.log(`creating index ${indexName} left dropped by an unfinished rebuild`)).catch(
       (error: unknown) => this.options.log(`could not create the indexes an unfinished rebuild dropped: ${error instanceof Error ? error.message : String(error)}`),
     );
-    this.loops = [restoring, ...this.names.map((name) => this.follow(name, abort.signal))];
+    const definitions = [...this.definitions.values()];
+    const together = definitions.filter((definition) => !definition.followsAlone).map((definition) => definition.name);
+    const alone = definitions.filter((definition) => definition.followsAlone).map((definition) => [definition.name]);
+    this.loops = [restoring, ...[together, ...alone].filter((names) => names.length > 0).map((names) => this.follow(names, abort.signal))];
   }
 
   async stop(): Promise<void> {
@@ -466,24 +558,51 @@ export class ProjectionRunner {
     this.loops = [];
   }
 
-  private async follow(name: string, signal: AbortSignal): Promise<void> {
-    let failures = 0;
+  /**
+   * Applies the projections' batches until `signal` aborts. A projection whose batch failed is
+   * left out of the next ones for a pause that doubles with each failure in a row (the others go
+   * on); after a batch that did not fill up the loop lets events gather (`gatherMs`), and once
+   * nothing is left it waits for the next append.
+   */
+  private async follow(names: string[], signal: AbortSignal): Promise<void> {
+    const failures = new Map<string, number>();
+    const retryAt = new Map<string, number>();
     while (!signal.aborted) {
+      const now = performance.now();
+      const due = names.filter((name) => (retryAt.get(name) ?? 0) <= now);
+      if (due.length === 0) {
+        await sleep(Math.min(...retryAt.values()) - now, signal);
+        continue;
+      }
+      let outcomes: Map<string, MemberOutcome>;
       try {
-        const outcome = await this.runBatch(name);
-        failures = 0;
-        this.lastErrors.delete(name);
-        if ('busy' in outcome || outcome.applied === 0) {
-          await this.store.waitForAppends(this.options.idleWaitMs, signal);
-        }
+        outcomes = await this.runBatchTogether(due);
       } catch (error) {
-        if (signal.aborted) return;
-        failures += 1;
-        const message = error instanceof Error ? error.message : String(error);
-        this.lastErrors.set(name, message);
-        const pause = Math.min(this.options.maxBackoffMs, 100 * 2 ** Math.min(failures, 10));
-        this.options.log(`projection ${name}: batch failed (${message}); retrying in ${pause} ms`);
-        await sleep(pause, signal);
+        outcomes = new Map(due.map((name) => [name, { error }]));
+      }
+      if (signal.aborted) return;
+      let applied = 0;
+      for (const [name, outcome] of outcomes) {
+        if ('error' in outcome) {
+          const failed = (failures.get(name) ?? 0) + 1;
+          const message = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
+          const pause = Math.min(this.options.maxBackoffMs, 100 * 2 ** Math.min(failed, 10));
+          failures.set(name, failed);
+          retryAt.set(name, performance.now() + pause);
+          this.lastErrors.set(name, message);
+          this.options.log(`projection ${name}: batch failed (${message}); retrying in ${pause} ms`);
+        } else {
+          failures.delete(name);
+          retryAt.delete(name);
+          this.lastErrors.delete(name);
+          if ('applied' in outcome) applied = Math.max(applied, outcome.applied);
+        }
+      }
+      const untilRetry = retryAt.size > 0 ? Math.max(0, Math.min(...retryAt.values()) - performance.now()) : Infinity;
+      if (applied === 0) {
+        await this.store.waitForAppends(Math.min(this.options.idleWaitMs, untilRetry), signal);
+      } else if (applied < this.options.batchSize && this.options.gatherMs > 0) {
+        await sleep(Math.min(this.options.gatherMs, untilRetry), signal);
       }
     }
   }

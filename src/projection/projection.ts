@@ -33,6 +33,12 @@ export interface ProjectionDefinition {
   /** Tables emptied by a rebuild; an empty list means the projection cannot be rebuilt (evidence). */
   tables: string[];
   apply(transaction: pg.PoolClient, events: RecordedEvent[]): Promise<void>;
+  /**
+   * Set for a process manager, whose batches act outside their transaction (it issues commands):
+   * it follows the log in a loop of its own. The runner's other projections follow it together,
+   * each batch applied to all of them in one transaction.
+   */
+  followsAlone?: boolean;
 }
 
 /** The statements of the definitions `fromPureProjection` made, by definition (a copy or wrapper of one is not in it). */

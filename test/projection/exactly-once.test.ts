@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import { auditTrailProjection } from '../../projections/audit-trail.projection.js';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
 import { sealingProjection } from '../../src/integrity/sealing.projection.js';
@@ -6,6 +5,7 @@ import { fromPureProjection, pureStatementsOf, type ProjectionDefinition } from 
 import { ProjectionRunner } from '../../src/projection/projection-runner.js';
 import { fillLog } from '../support/fill-log.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { transactionMessages } from '../support/transaction-messages.js';
 
 const EVENTS = 100;
 const BATCH = 30;
@@ -42,28 +42,6 @@ function crashingOnce(afterEvents: number): ProjectionDefinition {
       }
     },
   };
-}
-
-/** What `run` sends on the runner's own connections (its transactions; the log's reads left out), and its outcome. */
-async function transactionMessages<T>(run: () => Promise<T>): Promise<{ outcome: T; sent: string[] }> {
-  const sent: string[] = [];
-  const counted = new WeakSet<object>();
-  const count = (client: pg.PoolClient) => {
-    if (counted.has(client)) return;
-    counted.add(client);
-    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-      sent.push(typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: string }).text));
-      return query(...args);
-    };
-  };
-  database.pool.on('acquire', count);
-  try {
-    const outcome = await run();
-    return { outcome, sent: sent.filter((text) => !text.includes('FROM events')).map((text) => text.trim()) };
-  } finally {
-    database.pool.off('acquire', count);
-  }
 }
 
 async function auditRows(): Promise<unknown[]> {
@@ -150,7 +128,7 @@ describe('projection runner', () => {
 
     // A runner that has not seen the checkpoint yet claims the batch, then sends it with the commit.
     const fresh = new ProjectionRunner(database.pool, store, [auditTrail]);
-    const first = await transactionMessages(() => fresh.runBatch('audit_trail'));
+    const first = await transactionMessages(database.pool, () => fresh.runBatch('audit_trail'));
     expect(first.outcome).toEqual({ applied: 2 });
     expect(first.sent).toHaveLength(2);
     expect(first.sent[0]).toMatch(/^BEGIN;\s*SET LOCAL synchronous_commit = off;\s*SELECT pg_try_advisory_xact_lock/);
@@ -158,12 +136,12 @@ describe('projection runner', () => {
 
     // Once it has committed, the next batch is one message: the claim, the statements, the checkpoint, COMMIT.
     await fillLog(store, 2, 1, '2025Q4');
-    const next = await transactionMessages(() => fresh.runBatch('audit_trail'));
+    const next = await transactionMessages(database.pool, () => fresh.runBatch('audit_trail'));
     expect(next.outcome).toEqual({ applied: 2 });
     expect(next.sent).toHaveLength(1);
     expect(next.sent[0]).toMatch(/^BEGIN;\s*SET LOCAL synchronous_commit = off;\s*SELECT claim_projection_batch\('audit_trail', \d+, \d+, 1\);\s*INSERT INTO audit_trail[\s\S]*INSERT INTO projection_checkpoint[\s\S]*COMMIT\s*$/);
 
-    const idle = await transactionMessages(() => fresh.runBatch('audit_trail'));
+    const idle = await transactionMessages(database.pool, () => fresh.runBatch('audit_trail'));
     expect(idle).toEqual({ outcome: { applied: 0 }, sent: [] });
   });
 
@@ -177,7 +155,7 @@ describe('projection runner', () => {
     await fillLog(store, 1, 1, '2026Q2');
 
     // B knows the checkpoint from before A's batch: its claim is refused, and it applies only the new event.
-    const taken = await transactionMessages(() => runnerB.runBatch('audit_trail'));
+    const taken = await transactionMessages(database.pool, () => runnerB.runBatch('audit_trail'));
     expect(taken.outcome).toEqual({ applied: 1 });
     expect(taken.sent[0]).toMatch(/SELECT claim_projection_batch/);
     expect(taken.sent).toContain('ROLLBACK');
