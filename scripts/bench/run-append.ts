@@ -2,7 +2,7 @@
  * Append throughput: our PostgreSQL store, emmett-postgresql and raw COPY on one server (see
  * append.ts). Progress goes to stderr; the machine, versions and the markdown table to stdout.
  *
- *   node dist/scripts/bench/run-append.js [--single 10000] [--batches 200] [--batch-size 100] [--concurrency 8] [--rounds 3]
+ *   node dist/scripts/bench/run-append.js [--single 10000] [--batches 1000] [--batch-size 100] [--concurrency 8] [--rounds 3]
  *
  * DATABASE_URL is the admin connection (default postgresql://postgres@127.0.0.1:5432/postgres);
  * a database per contender is created on its server and dropped afterwards.
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   try {
     const result = await benchAppend(process.env.DATABASE_URL ?? DEFAULT_URL, {
       singleEvents: positiveInteger('single', values.single, 10_000),
-      batches: positiveInteger('batches', values.batches, 200),
+      batches: positiveInteger('batches', values.batches, 1_000),
       batchSize: positiveInteger('batch-size', values['batch-size'], 100),
       concurrency: positiveInteger('concurrency', values.concurrency, 8),
       rounds: positiveInteger('rounds', values.rounds, 3),
