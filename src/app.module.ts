@@ -54,7 +54,7 @@ class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationSh
 
   onApplicationBootstrap(): void {
     const { pubsub } = this.httpAdapterHost.httpAdapter.getInstance<FastifyInstance>().graphql;
-    publishGradeChanges(this.infrastructure.projections, this.infrastructure.pool, pubsub);
+    publishGradeChanges(this.infrastructure.projections, this.infrastructure.pool, pubsub, (message) => logger.error(message));
     this.infrastructure.projections.start();
   }
 
