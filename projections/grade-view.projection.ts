@@ -39,30 +39,44 @@ function setRow(recordId: string, position: string, columns: Record<string, unkn
   };
 }
 
-function opened(event: RecordedEvent): SqlStatement {
+/** The columns of a record's row, in the order its INSERT names them. */
+const ROW_COLUMNS = [
+  'record_id', 'organization_id', 'unit_id', 'person_id', 'period', 'period_kind', 'category', 'status',
+  'outcome_kind', 'grade', 'reason', 'score', 'rule_set_id', 'rule_set_version', 'flagged', 'last_global_position',
+];
+
+/**
+ * A plain INSERT of one row: each event is applied once (the runner's checkpoint), so a record's
+ * row is inserted once, and a batch's run of them combines into one multi-row INSERT, or COPY when
+ * it is long (a rebuild's).
+ */
+const INSERT_ROW = `INSERT INTO grade_view (${ROW_COLUMNS.join(', ')}) VALUES (${ROW_COLUMNS.map((_, index) => `$${index + 1}`).join(', ')})`;
+
+/** The row a record's RecordOpened makes, by column. */
+function openedRow(event: RecordedEvent): Record<string, unknown> {
   const data = event.data as RecordEventData<'RecordOpened'>;
   return {
-    text: `INSERT INTO grade_view (record_id, organization_id, unit_id, person_id, period, period_kind, category, status,
-             outcome_kind, grade, reason, score, rule_set_id, rule_set_version, flagged, last_global_position)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, 'OPEN', NULL, NULL, NULL, NULL, $8, $9, false, $10)
-           ON CONFLICT (record_id) DO UPDATE
-             SET organization_id = excluded.organization_id, unit_id = excluded.unit_id, person_id = excluded.person_id,
-                 period = excluded.period, period_kind = excluded.period_kind, category = excluded.category,
-                 rule_set_id = excluded.rule_set_id, rule_set_version = excluded.rule_set_version,
-                 last_global_position = excluded.last_global_position`,
-    values: [
-      recordIdOf(event),
-      data.organizationId,
-      data.unitId,
-      data.personId,
-      data.period,
-      data.periodKind,
-      data.category,
-      data.ruleSetId,
-      data.ruleSetVersion,
-      event.globalPosition.toString(),
-    ],
+    record_id: recordIdOf(event),
+    organization_id: data.organizationId,
+    unit_id: data.unitId,
+    person_id: data.personId,
+    period: data.period,
+    period_kind: data.periodKind,
+    category: data.category,
+    status: 'OPEN',
+    outcome_kind: null,
+    grade: null,
+    reason: null,
+    score: null,
+    rule_set_id: data.ruleSetId,
+    rule_set_version: data.ruleSetVersion,
+    flagged: false,
+    last_global_position: event.globalPosition.toString(),
   };
+}
+
+function insertRow(row: Record<string, unknown>): SqlStatement {
+  return { text: INSERT_ROW, values: ROW_COLUMNS.map((column) => row[column]) };
 }
 
 const FLAGGED = `flagged = EXISTS (SELECT 1 FROM grade_flag
@@ -81,18 +95,33 @@ export const gradeViewProjection: PureProjection = {
   handleBatch(events: RecordedEvent[]): SqlStatement[] {
     // Most of a record's events only set columns of its row and move its last position: those
     // are held back, merged per record (a later event's value wins, as it would have written
-    // last), and written at the end of the batch, one statement for all the records whose merged
-    // change sets the same columns. A record's other statements (its row's insert, its flags) go
-    // out in order, after what was held back for it until then.
+    // last), and written at the end of the batch: into the row itself when the record was opened
+    // in the batch (all those rows in one INSERT), otherwise one UPDATE for all the records whose
+    // merged change sets the same columns. A record's other statements (its flags) go out in
+    // order, after its row and what was held back for it until then.
     const statements: SqlStatement[] = [];
+    const openedRows = new Map<string, Record<string, unknown>>();
     const held = new Map<string, HeldChange>();
     for (const event of events) {
       if (!isRecordStreamEvent(event)) continue;
       const recordId = recordIdOf(event);
+      if (event.type === 'RecordOpened') {
+        openedRows.set(recordId, openedRow(event));
+        continue;
+      }
       const columns = plainColumns(event);
+      const row = openedRows.get(recordId);
+      if (columns && row) {
+        Object.assign(row, columns, { last_global_position: event.globalPosition.toString() });
+        continue;
+      }
       if (columns) {
         held.set(recordId, { columns: { ...held.get(recordId)?.columns, ...columns }, position: event.globalPosition.toString() });
         continue;
+      }
+      if (row) {
+        statements.push(insertRow(row));
+        openedRows.delete(recordId);
       }
       const before = held.get(recordId);
       if (before) {
@@ -101,6 +130,7 @@ export const gradeViewProjection: PureProjection = {
       }
       statements.push(...gradeViewStatements(event));
     }
+    for (const row of openedRows.values()) statements.push(insertRow(row));
     statements.push(...setColumns(held));
     return statements;
   },
@@ -126,7 +156,9 @@ function setColumns(changes: Map<string, HeldChange>): SqlStatement[] {
   const bySignature = new Map<string, [string, HeldChange][]>();
   for (const entry of changes) {
     const signature = Object.keys(entry[1].columns).sort().join(',');
-    bySignature.set(signature, [...(bySignature.get(signature) ?? []), entry]);
+    const same = bySignature.get(signature);
+    if (same) same.push(entry);
+    else bySignature.set(signature, [entry]);
   }
   return [...bySignature].flatMap(([signature, entries]): SqlStatement[] => {
     const names = signature === '' ? [] : signature.split(',');
@@ -187,7 +219,7 @@ function gradeViewStatements(event: RecordedEvent): SqlStatement[] {
   const type = event.type as RecordEvent['type'];
   switch (type) {
     case 'RecordOpened':
-      return [opened(event)];
+      return [insertRow(openedRow(event))];
     case 'GradeFlagged': {
       const data = event.data as RecordEventData<'GradeFlagged'>;
       return [
