@@ -2,31 +2,18 @@ import type pg from 'pg';
 import type { RecordedEvent } from '../../src/event-store/event.js';
 import { publishGradeChanges } from '../../src/graphql/grade-changes.js';
 import type { ProjectionRunner } from '../../src/projection/projection-runner.js';
+import { recordedEvent } from '../support/events.js';
 
 const RECORD = 'bureau.p-1.2025Q3';
 /** The grade view's row as it stands once the backfill has been applied. */
 const ROW_NOW = { record_id: RECORD, organization_id: 'bureau', person_id: 'p-1', period: '2025Q3', outcome_kind: 'GRADE', grade: 'FAIRLY_GOOD' };
 
-function event(position: number, type: string, data: Record<string, unknown>): RecordedEvent {
-  return {
-    eventId: `00000000-0000-4000-8000-${String(position).padStart(12, '0')}`,
-    streamId: `appraisal-${RECORD}`,
-    streamRevision: position,
-    globalPosition: BigInt(position),
-    position: { major: 1n, minor: BigInt(position) },
-    type,
-    schemaVersion: 1,
-    data,
-    metadata: { commandId: `c-${position}`, actor: { id: 'hr-1', role: 'HR', organizationId: 'bureau' }, correlationId: 'x', causationId: 'x', effectiveAt: '2025-11-01' },
-    recordedAt: '2025-11-01T02:00:00.000Z',
-    hash: '0'.repeat(64),
-  };
-}
+const event = (position: number, type: string, data: Record<string, unknown>) => recordedEvent(`appraisal-${RECORD}`, position, type, data);
 
 /**
- * A runner that hands committed batches to its listener, a pool whose reads of the grade view are
- * answered in the order `release` says (each with the row as it stands at the end), and a pubsub
- * that keeps what is published.
+ * A runner that hands committed batches to its listener, a pool whose reads of the grade view wait
+ * in `pending` until the test answers them (each with the row as it stands at the end), and a
+ * pubsub that keeps what is published.
  */
 function harness() {
   let listener: (name: string, events: RecordedEvent[]) => void = () => undefined;

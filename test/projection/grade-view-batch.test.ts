@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { gradeViewProjection } from '../../projections/grade-view.projection.js';
 import type { RecordedEvent } from '../../src/event-store/event.js';
 import { fromPureProjection } from '../../src/projection/projection.js';
+import { recordedEvent } from '../support/events.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 let database: TestDatabase;
@@ -16,19 +17,7 @@ afterAll(async () => {
 let position = 0;
 function recordEvent(recordId: string, type: string, data: Record<string, unknown>): RecordedEvent {
   position += 1;
-  return {
-    eventId: `00000000-0000-4000-8000-${String(position).padStart(12, '0')}`,
-    streamId: `appraisal-${recordId}`,
-    streamRevision: position,
-    globalPosition: BigInt(position),
-    position: { major: 1n, minor: BigInt(position) },
-    type,
-    schemaVersion: 1,
-    data,
-    metadata: { commandId: `c-${position}`, actor: { id: 'hr-1', role: 'HR', organizationId: 'org1' }, correlationId: 'x', causationId: 'x', effectiveAt: '2025-10-10' },
-    recordedAt: '2025-10-10T02:00:00.000Z',
-    hash: '0'.repeat(64),
-  };
+  return recordedEvent(`appraisal-${recordId}`, position, type, data);
 }
 
 const opened = (recordId: string, index: number) =>
