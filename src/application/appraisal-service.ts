@@ -2,6 +2,7 @@ import type { QuarterlyResult } from '../appraisal/domain/annual-linkage.js';
 import { scaleFor } from '../appraisal/domain/derive-grade.js';
 import { assessParticipation, type ParticipantFacts } from '../appraisal/domain/participation.js';
 import { recordDecider, recordStreamId, type RecordCommand, type RecordContext, type RecordState } from '../appraisal/domain/record.decider.js';
+import { outcomeSetBy } from '../appraisal/domain/record.events.js';
 import { formatPeriod, parsePeriod, type GradeCode, type Outcome, type Period } from '../appraisal/domain/vocabulary.js';
 import type { WorkCalendar } from '../calendar/domain/work-calendar.js';
 import { foldEvents, type CommandHandler, type CommandResult } from '../command/command-handler.js';
@@ -441,8 +442,8 @@ export function subCommand(metadata: CommandMetadata, step: string): CommandMeta
 /** The outcome a record command left in force, if it changed one. */
 function outcomeOf(result: CommandResult): Outcome | undefined {
   for (const event of [...result.events].reverse()) {
-    if (event.type === 'GradeDetermined' || event.type === 'GradeBackfilled' || event.type === 'GradeFinalized') return event.data.outcome as Outcome;
-    if (event.type === 'GradeRevised') return event.data.to as Outcome;
+    const outcome = outcomeSetBy(event);
+    if (outcome) return outcome;
   }
   return undefined;
 }

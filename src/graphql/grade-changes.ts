@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { outcomeColumns } from '../../projections/grade-view.projection.js';
-import type { Outcome } from '../appraisal/domain/vocabulary.js';
+import { outcomeSetBy } from '../appraisal/domain/record.events.js';
 import type { RecordedEvent } from '../event-store/event.js';
 import type { ProjectionRunner } from '../projection/projection-runner.js';
 import type { GradeChange, GradeChangeKind } from './schema.types.js';
@@ -16,13 +16,6 @@ const CHANGE_KINDS: Record<string, GradeChangeKind> = {
 
 interface Publisher {
   publish(event: { topic: string; payload: unknown }): unknown;
-}
-
-/** The outcome in force after `event`, for the kinds of change that set one (a flag does not). */
-function outcomeSetBy(event: RecordedEvent): Outcome | undefined {
-  if (event.type === 'GradeFinalized' || event.type === 'GradeBackfilled') return event.data.outcome as Outcome;
-  if (event.type === 'GradeRevised') return event.data.to as Outcome;
-  return undefined;
 }
 
 /**

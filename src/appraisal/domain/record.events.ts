@@ -58,3 +58,10 @@ export type RecordEvent =
   | DecidedEvent<'AppealDecided', { decision: 'UPHELD' | 'REVISED'; reasons: string; authority: string; decidedOn: string }>;
 
 export type RecordEventType = RecordEvent['type'];
+
+/** The outcome an event of a record puts in force, for the events that set one (a determination, finalization, revision or backfill). */
+export function outcomeSetBy(event: { type: string; data: Record<string, unknown> }): Outcome | undefined {
+  if (event.type === 'GradeDetermined' || event.type === 'GradeBackfilled' || event.type === 'GradeFinalized') return event.data.outcome as Outcome;
+  if (event.type === 'GradeRevised') return event.data.to as Outcome;
+  return undefined;
+}
