@@ -4,6 +4,7 @@ import { fromPureProjection } from '../../src/projection/projection.js';
 import { ProjectionRunner } from '../../src/projection/projection-runner.js';
 import { newEvent } from '../support/events.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { transactionMessages } from '../support/transaction-messages.js';
 
 let database: TestDatabase;
 let store: PostgresEventStore;
@@ -50,22 +51,8 @@ describe('grade_history rows', () => {
     expect(single.find((row) => row.record_id === 'org1.p0.2025')).toMatchObject({ outcome_kind: 'WITHHELD_INVESTIGATION', grade: null, reason: "立案审查期间'暂不'确定等次", score: null });
 
     // One batch of all of them, as a rebuild reads the log: the rows go as COPY.
-    const sent: string[] = [];
     const whole = new ProjectionRunner(database.pool, store, [fromPureProjection(gradeHistoryProjection)], { batchSize: 1_000 });
-    const counting = (client: { query: (...args: unknown[]) => unknown }) => {
-      const query = client.query.bind(client);
-      client.query = (...args: unknown[]) => {
-        const text = typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: unknown }).text ?? '');
-        sent.push(text);
-        return query(...args);
-      };
-    };
-    database.pool.on('acquire', counting as never);
-    try {
-      await whole.rebuild('grade_history');
-    } finally {
-      database.pool.off('acquire', counting as never);
-    }
+    const { sent } = await transactionMessages(database.pool, () => whole.rebuild('grade_history'));
     expect(sent.some((text) => text.startsWith('COPY grade_history'))).toBe(true);
     expect(await historyRows()).toEqual(single);
   });

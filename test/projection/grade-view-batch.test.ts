@@ -1,9 +1,9 @@
-import type pg from 'pg';
 import { gradeViewProjection } from '../../projections/grade-view.projection.js';
 import type { RecordedEvent } from '../../src/event-store/event.js';
 import { fromPureProjection } from '../../src/projection/projection.js';
 import { recordedEvent } from '../support/events.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { transactionMessages } from '../support/transaction-messages.js';
 
 let database: TestDatabase;
 
@@ -51,26 +51,22 @@ function scenario(): { earlier: RecordedEvent[]; batch: RecordedEvent[] } {
   return { earlier, batch };
 }
 
+/** The batches applied in one transaction, rolled back: the rows they left, and what was sent. */
 async function apply(definition: ReturnType<typeof fromPureProjection>, batches: RecordedEvent[][]): Promise<{ view: unknown[]; flags: unknown[]; sent: string[] }> {
-  const client = await database.pool.connect();
-  const sent: string[] = [];
-  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-  try {
-    await client.query('BEGIN');
-    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-      sent.push(typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: unknown }).text ?? ''));
-      return query(...args);
-    };
-    for (const batch of batches) await definition.apply(client as pg.PoolClient, batch);
-    (client as unknown as { query: unknown }).query = query;
-    const view = await client.query('SELECT * FROM grade_view ORDER BY record_id');
-    const flags = await client.query('SELECT * FROM grade_flag ORDER BY record_id, fact_event_id');
-    return { view: view.rows, flags: flags.rows, sent };
-  } finally {
-    (client as unknown as { query: unknown }).query = query;
-    await client.query('ROLLBACK');
-    client.release();
-  }
+  const { outcome, sent } = await transactionMessages(database.pool, async () => {
+    const client = await database.pool.connect();
+    try {
+      await client.query('BEGIN');
+      for (const batch of batches) await definition.apply(client, batch);
+      const view = await client.query('SELECT * FROM grade_view ORDER BY record_id');
+      const flags = await client.query('SELECT * FROM grade_flag ORDER BY record_id, fact_event_id');
+      return { view: view.rows, flags: flags.rows };
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  });
+  return { ...outcome, sent };
 }
 
 describe('grade_view a batch at a time', () => {
