@@ -5,8 +5,8 @@
  * + createApp on 127.0.0.1:0, tokens verified against a generated Ed25519 key in AUTH_PUBLIC_KEY
  * mode, the production hardening without the rate limit), prepares organizations, people and open
  * quarterly records through the application service, then for each client count lets that many
- * clients POST mutations with keep-alive `fetch` for the given time and measures commands/s and
- * p50/p99 latency (request sent → response with the appended events read).
+ * clients POST mutations over keep-alive connections for the given time and measures commands/s
+ * and p50/p99 latency (request sent → response with the appended events read).
  *
  * The clients run in a worker thread, so their own work never waits in the service's event loop
  * (they still share the machine's cores with it and with PostgreSQL). Each client works through
@@ -15,6 +15,11 @@
  * proposal, the review, the committee's determination (every fifth the top grade, which takes a
  * quota slot on the cycle stream first). Clients own their organizations, so they never write the
  * same stream.
+ *
+ * After the service's runs, the transport floor (transport-floor.ts): the largest client count's
+ * requests again, served by Fastify and mercurius alone. The report sets what a command may cost
+ * at the target against what the clients, PostgreSQL and the floor took, and what the service's
+ * own work took above the floor.
  *
  * Then the backfill latency: a person whose record an open case withheld, the quarter's filing
  * filed (revision 1), the case closed with a warning → time from closeCase acknowledged until
@@ -44,6 +49,7 @@ import { loadPresetRuleSets } from '../../src/rule-set/presets.js';
 import { shanghaiDate } from '../../src/shared/business-date.js';
 import { NotFoundError } from '../../src/shared/errors.js';
 import { percentile } from '../load-driver.js';
+import { startTransportFloor } from './transport-floor.js';
 
 export type ProjectionMode = 'on' | 'off';
 
@@ -71,6 +77,11 @@ export interface CommandPathOptions {
   peoplePerClient?: number;
   /** Writes a CPU profile of the service's thread for each measured run here (`<clients>-clients-projections-<mode>.cpuprofile`). */
   profileDirectory?: string;
+  /**
+   * Also measures the transport floor (transport-floor.ts) at the largest client count, after the
+   * service's runs: the same requests served by Fastify and mercurius alone. Default true.
+   */
+  transportFloor?: boolean;
   /** Progress. */
   log?: (message: string) => void;
 }
@@ -122,6 +133,21 @@ export interface CpuShare {
   machineBusy: number;
 }
 
+/** The same requests served by Fastify and mercurius alone (transport-floor.ts). */
+export interface TransportFloorRun {
+  clients: number;
+  seconds: number;
+  commands: number;
+  commandsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  errorSamples: string[];
+  exhaustedClients: number;
+  /** CPU per answered request; `serviceMs` is the thread that served them, `otherNodeThreadsMs` mostly the clients. */
+  cpuPerCommand: CpuShare | null;
+}
+
 export interface BackfillLatency {
   samplesMs: number[];
   p50Ms: number;
@@ -135,8 +161,12 @@ export interface CommandPathResult {
   synchronousCommit: string;
   poolSize: number;
   runs: CommandPathRun[];
+  transportFloor: TransportFloorRun | null;
   backfill: BackfillLatency | null;
 }
+
+/** More requests a second than the transport floor answers on a 2-core machine (about 10,000 measured): sizes its clients' plans. */
+const FLOOR_REQUESTS_PER_SECOND_AT_MOST = 40_000;
 
 /** The issue's target for the command path at 32 clients on the 2-core machine. */
 const TARGET_COMMANDS_PER_SECOND = 3_000;
@@ -666,6 +696,58 @@ function personsPerClient(ratePerClient: number, seconds: number): number {
   return Math.ceil((ratePerClient * seconds) / STEPS_PER_PERSON) + 10;
 }
 
+/**
+ * The requests of `plans` (each person's steps, repeated until the time is up) sent to the
+ * transport floor, after a warm-up: it answers several times faster than the service, so each
+ * client's people are sent again as often as needed. The people's ids are the service run's.
+ */
+async function measureTransportFloor(
+  plans: ClientPlan[],
+  indicators: Indicator[],
+  seconds: number,
+  warmupSeconds: number,
+  database: string,
+  runTag: string,
+  log: (message: string) => void,
+): Promise<TransportFloorRun> {
+  const floor = await startTransportFloor();
+  try {
+    const peoplePerClient = plans[0].organizations.reduce((sum, organization) => sum + organization.people.length, 0);
+    const requestsPerClient = (FLOOR_REQUESTS_PER_SECOND_AT_MOST / plans.length) * Math.max(seconds, warmupSeconds);
+    const repeats = Math.ceil(requestsPerClient / STEPS_PER_PERSON / Math.max(1, peoplePerClient));
+    const repeated = plans.map((plan) => ({ organizations: Array.from({ length: repeats }, () => plan.organizations).flat() }));
+    const clients = plans.length;
+    if (warmupSeconds > 0) await runClients({ url: floor.url, durationMs: warmupSeconds * 1000, clients: repeated, indicators, runTag: `${runTag}/warm-up` });
+    const before = sampleCpu(database);
+    const result = await runClients({ url: floor.url, durationMs: seconds * 1000, clients: repeated, indicators, runTag });
+    const after = sampleCpu(database);
+    const all = result.latencies.flat();
+    const run: TransportFloorRun = {
+      clients,
+      seconds: result.elapsedMs / 1000,
+      commands: all.length,
+      commandsPerSecond: all.length / (result.elapsedMs / 1000),
+      p50Ms: percentile(all, 0.5),
+      p99Ms: percentile(all, 0.99),
+      errors: result.errors,
+      errorSamples: result.errorSamples,
+      exhaustedClients: result.exhausted,
+      cpuPerCommand: cpuShare(before, after, all.length),
+    };
+    const cpu = run.cpuPerCommand;
+    log(
+      `transport floor: ${clients} clients, ${run.commands} requests in ${run.seconds.toFixed(1)} s = ${run.commandsPerSecond.toFixed(0)}/s, ` +
+        `p50 ${run.p50Ms.toFixed(1)} ms, p99 ${run.p99Ms.toFixed(1)} ms, errors ${run.errors}` +
+        (cpu ? `; CPU ms/request: serving thread ${cpu.serviceMs.toFixed(3)}, other node threads ${cpu.otherNodeThreadsMs.toFixed(3)}` : '') +
+        (run.exhaustedClients ? `, ${run.exhaustedClients} clients ran out of requests` : ''),
+    );
+    for (const sample of run.errorSamples) log(`  error: ${sample}`);
+    return run;
+  } finally {
+    await floor.close();
+  }
+}
+
 /** Runs the bench; see the file's comment. */
 export async function benchCommandPath(options: CommandPathOptions): Promise<CommandPathResult> {
   const log = options.log ?? (() => undefined);
@@ -703,6 +785,8 @@ export async function benchCommandPath(options: CommandPathOptions): Promise<Com
     const estimate = (clients: number) => Math.max(observed.get(clients) ?? Math.min(1500, 8000 / clients), 300 / clients);
 
     const runs: CommandPathRun[] = [];
+    /** The plans of the last run at each client count, which the transport floor sends again. */
+    const lastPlans = new Map<number, ClientPlan[]>();
     let runNumber = 0;
     const measure = async (clients: number, seconds: number, projections: ProjectionMode, warmup: boolean): Promise<CommandPathRun> => {
       const tag = `r${runNumber++}`;
@@ -710,6 +794,7 @@ export async function benchCommandPath(options: CommandPathOptions): Promise<Com
       const people = options.peoplePerClient ?? personsPerClient(estimate(clients) * (warmup ? 1 : 3), seconds);
       const prepareStarted = performance.now();
       const plans = await preparation.clients(tag, clients, people);
+      lastPlans.set(clients, plans);
       log(`${warmup ? 'warm-up' : 'run'} ${tag}: ${clients} clients, projections ${projections}: prepared ${clients * plans[0].organizations.length * (options.peoplePerOrganization ?? 40)} records in ${((performance.now() - prepareStarted) / 1000).toFixed(1)} s`);
       if (projections === 'on') {
         infrastructure.projections.start();
@@ -769,6 +854,13 @@ export async function benchCommandPath(options: CommandPathOptions): Promise<Com
       }
     }
 
+    let transportFloor: TransportFloorRun | null = null;
+    if (options.transportFloor ?? true) {
+      const clients = Math.max(...options.clients);
+      await infrastructure.projections.stop();
+      transportFloor = await measureTransportFloor(lastPlans.get(clients)!, indicators, options.seconds, warmupSeconds, database, `${runId}/floor`, log);
+    }
+
     let backfill: BackfillLatency | null = null;
     const repeats = options.backfillRepeats ?? 5;
     if (repeats > 0) {
@@ -792,6 +884,7 @@ export async function benchCommandPath(options: CommandPathOptions): Promise<Com
       synchronousCommit: settings.rows[0].synchronous_commit,
       poolSize,
       runs,
+      transportFloor,
       backfill,
     };
   } finally {
@@ -836,6 +929,33 @@ export function formatCommandPathResult(result: CommandPathResult, server: strin
       `At ${run.clients} clients, projections ${run.projections}: ${run.commandsPerSecond.toFixed(0)} commands/s, p99 ${run.p99Ms.toFixed(1)} ms ` +
         `(target ≥ ${TARGET_COMMANDS_PER_SECOND.toLocaleString('en-US')}/s at 32 clients with p99 < ${TARGET_P99_MS} ms: ${met ? 'met' : '**missed**'}).`,
     );
+  }
+  const floor = result.transportFloor;
+  if (floor) {
+    const floorCpu = floor.cpuPerCommand;
+    lines.push(
+      '',
+      `Transport floor at ${floor.clients} clients — the same requests served by Fastify and mercurius alone, each answered at once ` +
+        `(no NestJS, token check, input validation, domain, store or database): ${floor.commandsPerSecond.toFixed(0)} requests/s, ` +
+        `p50 ${floor.p50Ms.toFixed(1)} ms, p99 ${floor.p99Ms.toFixed(1)} ms, errors ${floor.errors}` +
+        (floor.exhaustedClients ? ` (${floor.exhaustedClients} clients ran out of requests)` : '') +
+        (floorCpu ? `; CPU ms/request: serving thread ${floorCpu.serviceMs.toFixed(3)}, other node threads (the clients' worker, GC) ${floorCpu.otherNodeThreadsMs.toFixed(3)}.` : '.'),
+    );
+    const budgetMs = (result.machine.cores * 1000) / TARGET_COMMANDS_PER_SECOND;
+    for (const run of result.runs.filter((candidate) => candidate.clients === floor.clients)) {
+      const cpu = run.cpuPerCommand;
+      if (!cpu || !floorCpu) continue;
+      const others = cpu.otherNodeThreadsMs + cpu.postgresMs + cpu.elsewhereMs;
+      const left = budgetMs - others - floorCpu.serviceMs;
+      lines.push(
+        '',
+        `What ${TARGET_COMMANDS_PER_SECOND.toLocaleString('en-US')} commands/s allows, at ${run.clients} clients with the projections ${run.projections}: ` +
+          `${result.machine.cores} cores give ${budgetMs.toFixed(3)} ms of CPU per command in all. The clients and the process's other threads took ` +
+          `${cpu.otherNodeThreadsMs.toFixed(3)}, PostgreSQL ${cpu.postgresMs.toFixed(3)}, the rest of the machine ${cpu.elsewhereMs.toFixed(3)} and the transport floor ` +
+          `${floorCpu.serviceMs.toFixed(3)}: ${left > 0 ? `${left.toFixed(3)} ms are left` : 'nothing is left'} for NestJS, the token check, validation, the domain and the store, ` +
+          `which took ${(cpu.serviceMs - floorCpu.serviceMs).toFixed(3)} ms (the service thread's ${cpu.serviceMs.toFixed(3)} less the floor's).`,
+      );
+    }
   }
   const largest = [...result.runs].sort((a, b) => b.clients - a.clients || a.projections.localeCompare(b.projections))[0];
   if (largest) {

@@ -1,10 +1,11 @@
-import { benchCommandPath } from '../../scripts/bench/command-path.js';
+import { benchCommandPath, formatCommandPathResult } from '../../scripts/bench/command-path.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /**
  * The command path benchmark, briefly: the service in-process on a test database, two clients
- * posting mutations for about a second, then one backfill measured. Checks that it measures
- * (positive numbers) and that every command was acknowledged; no performance is asserted.
+ * posting mutations for about a second, the same requests to the transport floor, then one
+ * backfill measured. Checks that it measures (positive numbers) and that every command was
+ * acknowledged; no performance is asserted.
  */
 let database: TestDatabase;
 
@@ -39,6 +40,14 @@ it('measures commands/s, latency and the backfill latency with two clients and n
   expect(run.byKind.reduce((sum, kind) => sum + kind.count, 0)).toBe(run.commands);
   expect(run.byKind[0]).toMatchObject({ kind: 'recordScores (unit head)' });
   expect(run.byKind[0].count).toBeGreaterThan(0);
+
+  // The same requests to the transport floor, at the same client count, all answered.
+  expect(result.transportFloor).toMatchObject({ clients: 2, errors: 0, errorSamples: [] });
+  expect(result.transportFloor!.commands).toBeGreaterThan(0);
+  expect(result.transportFloor!.p99Ms).toBeGreaterThanOrEqual(result.transportFloor!.p50Ms);
+  const report = formatCommandPathResult(result, 'test');
+  expect(report).toContain('Transport floor at 2 clients');
+  expect(report).toMatch(/What 3,000 commands\/s allows, at 2 clients with the projections on: \d+ cores give [\d.]+ ms of CPU per command in all/);
 
   expect(result.backfill?.samplesMs).toHaveLength(1);
   expect(result.backfill!.p50Ms).toBeGreaterThan(0);
