@@ -25,9 +25,7 @@ export function canonicalJson(value: unknown): string {
     return `${json}]`;
   }
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record);
-  if (!inOrder(keys)) keys.sort();
-  return objectJson(record, keys);
+  return objectJson(record, sortedKeys(Object.keys(record)));
 }
 
 /** Canonical JSON of the record's members named by `keys`, which are in canonical (sorted) order. */
@@ -41,10 +39,26 @@ function objectJson<T extends object>(record: T, keys: readonly (keyof T & strin
   return `${json}}`;
 }
 
-/** Whether the keys are sorted already (objects built field by field in order often are). */
-function inOrder(keys: string[]): boolean {
-  for (let index = 1; index < keys.length; index += 1) if (keys[index - 1] > keys[index]) return false;
-  return true;
+/** Objects with more keys than this are sorted by Array.prototype.sort; fewer by insertion. */
+const INSERTION_SORT_UP_TO = 16;
+
+/**
+ * The keys in code-unit order, as Array.prototype.sort orders strings. An event's objects have a
+ * handful of keys, often in order already: an insertion sort of them makes one pass and no call,
+ * where the built-in sort costs more to set up than to sort.
+ */
+function sortedKeys(keys: string[]): string[] {
+  if (keys.length > INSERTION_SORT_UP_TO) return keys.sort();
+  for (let index = 1; index < keys.length; index += 1) {
+    const key = keys[index];
+    let before = index - 1;
+    while (before >= 0 && keys[before] > key) {
+      keys[before + 1] = keys[before];
+      before -= 1;
+    }
+    keys[before + 1] = key;
+  }
+  return keys;
 }
 
 /** Keys with their quotes and colon, made once: the same few hundred field names recur in every event. */
@@ -72,8 +86,32 @@ const HASHED_FIELDS = ['data', 'eventId', 'metadata', 'recordedAt', 'schemaVersi
 
 /** SHA-256, in hex, over the previous hash, a line break and the canonical JSON of the hashed fields. */
 export function eventHash(previousHash: string, event: HashedEventContent): string {
+  return hashEvent(previousHash, event).hash;
+}
+
+/** An event's hash, with the canonical JSON of its data and of its metadata that the hash covers. */
+export interface HashedEvent {
+  hash: string;
+  dataJson: string;
+  metadataJson: string;
+}
+
+/**
+ * eventHash, keeping the canonical JSON of the data and the metadata made on the way, so that a
+ * store can write the very text it hashed instead of serializing both again.
+ */
+export function hashEvent(previousHash: string, event: HashedEventContent): HashedEvent {
+  const dataJson = canonicalJson(event.data);
+  const metadataJson = canonicalJson(event.metadata);
   // The canonical JSON of an object holding just the hashed fields, written without making it.
-  return sha256Hex(`${previousHash}\n${objectJson(event, HASHED_FIELDS)}`);
+  let json = '{';
+  for (const key of HASHED_FIELDS) {
+    const item: unknown = event[key];
+    if (item === undefined) continue;
+    const itemJson = key === 'data' ? dataJson : key === 'metadata' ? metadataJson : canonicalJson(item);
+    json += (json.length > 1 ? ',' : '') + quotedKey(key) + itemJson;
+  }
+  return { hash: sha256Hex(`${previousHash}\n${json}}`), dataJson, metadataJson };
 }
 
 /** One link of the seal: the chain hash over the previous link and the event's own hash. */

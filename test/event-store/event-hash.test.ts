@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { canonicalJson, chainHash, eventHash, GENESIS_HASH } from '../../src/event-store/event-hash.js';
+import { canonicalJson, chainHash, eventHash, GENESIS_HASH, hashEvent } from '../../src/event-store/event-hash.js';
 import { shanghaiDate } from '../../src/shared/business-date.js';
 import { deterministicUuid } from '../../src/shared/deterministic-id.js';
 
@@ -44,6 +44,16 @@ describe('canonical bytes and hashes', () => {
     );
   });
 
+  it('orders keys by UTF-16 code unit, as Array.prototype.sort does, in objects of few keys and of many', () => {
+    const keys = ['b', 'B', 'a', '_', '1', 'é', '\uFFFF', '\u{1F600}', 'aa', 'a b', ''];
+    const many = [...keys, ...Array.from({ length: 12 }, (_, index) => `k${20 - index}`)];
+    for (const list of [keys, many]) {
+      const object = Object.fromEntries(list.map((key, index) => [key, index]));
+      const expected = `{${[...list].sort().map((key) => `${JSON.stringify(key)}:${object[key]}`).join(',')}}`;
+      expect(canonicalJson(object)).toBe(expected);
+    }
+  });
+
   it('refuses numbers JSON cannot carry', () => {
     expect(() => canonicalJson({ points: Number.NaN })).toThrow(/non-finite/);
   });
@@ -62,6 +72,14 @@ describe('canonical bytes and hashes', () => {
     const previous = eventHash(GENESIS_HASH, content);
     expect(chainHash(GENESIS_HASH, previous)).toBe(sha256(`${GENESIS_HASH}\n${previous}`));
     expect(chainHash(GENESIS_HASH, previous)).toBe('b981e0f8d9e17c20cfcecdc51de26fab861c9bb817c3ce18ad1cdb282778941f');
+  });
+
+  it('gives with the hash the canonical JSON of the data and the metadata it covered, for the store to write', () => {
+    const hashed = hashEvent(GENESIS_HASH, { ...content, data: { points: 18, note: '等次 "甲"', list: [{ b: 1, a: 2 }] } });
+    expect(hashed.dataJson).toBe('{"list":[{"a":2,"b":1}],"note":"等次 \\"甲\\"","points":18}');
+    expect(hashed.metadataJson).toBe(canonicalJson(content.metadata));
+    expect(hashed.hash).toBe(eventHash(GENESIS_HASH, { ...content, data: { points: 18, note: '等次 "甲"', list: [{ b: 1, a: 2 }] } }));
+    expect(hashEvent(GENESIS_HASH, content).hash).toBe('4b89bfc280fc6081433975e891806cdd47352c35999fb289e4ffc448195faa8f');
   });
 
   it('hashes the same content to the same value and any change to another', () => {

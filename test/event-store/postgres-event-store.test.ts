@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
+import { chainProblem, GENESIS_HASH } from '../../src/event-store/event-hash.js';
+import { arrayLiteral, binaryArray, PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
 import { CONTRACT_CLOCK, describeEventStoreContract } from '../support/event-store-contract.js';
 import { newEvent } from '../support/events.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -36,6 +37,52 @@ describe('PostgreSQL event store: beyond the contract', () => {
     await store.appendToStream('person-p10', 'no_stream', [event]);
     await expect(store.appendToStream('person-p11', 'no_stream', [event])).rejects.toMatchObject({ code: 'IDEMPOTENCY_MISMATCH' });
     expect(await store.readStream('person-p11')).toEqual([]);
+  });
+});
+
+describe('PostgreSQL event store: what it writes is what it was given', () => {
+  // Text that an array literal must quote or escape: quotes, backslashes, commas, braces, spaces, the word NULL.
+  const awkward = ['say "yes"', 'back\\slash \\"', 'a,b {c} d', 'NULL', ' ', '等次 \t\n'];
+
+  async function storedRows(streamId: string) {
+    const rows = await database.pool.query<{ command_id: string; type: string; data: unknown; metadata: unknown; effective_at: string }>(
+      "SELECT command_id, type, data, metadata, to_char(effective_at, 'YYYY-MM-DD') AS effective_at FROM events WHERE stream_id = $1 ORDER BY stream_revision",
+      [streamId],
+    );
+    return rows.rows;
+  }
+
+  function awkwardEvents(prefix: string, count: number) {
+    return Array.from({ length: count }, (_, index) => {
+      const text = awkward[index % awkward.length];
+      const commandId = `${prefix}-${index} ${text}`;
+      return newEvent({
+        type: `Type ${text}`,
+        data: { text, nested: { z: [text, null, 1.5], a: true }, index },
+        metadata: { commandId, actor: { id: text, role: 'HR', organizationId: 'org1' }, correlationId: commandId, causationId: commandId, effectiveAt: '2025-04-01' },
+      });
+    });
+  }
+
+  it.each([
+    ['alone (a batch of 40 events)', 1, 40],
+    ['together with other appends in one statement', 12, 1],
+  ])('keeps stream ids, command ids, types, data and metadata as given, and their hashes chain, when appended %s', async (_how, streams, eventsPerAppend) => {
+    const appends = Array.from({ length: streams }, (_, index) => ({
+      streamId: `awkward ${_how.length}-${index} ${awkward[index % awkward.length]}`,
+      events: awkwardEvents(`c${_how.length}-${index}`, eventsPerAppend),
+    }));
+    await Promise.all(appends.map(({ streamId, events }) => store.appendToStream(streamId, 'no_stream', events)));
+
+    for (const { streamId, events } of appends) {
+      const read = await store.readStream(streamId);
+      expect(read.map((event) => event.streamId)).toEqual(events.map(() => streamId));
+      expect(read.map(({ type, data, metadata }) => ({ type, data, metadata }))).toEqual(events.map(({ type, data, metadata }) => ({ type, data, metadata })));
+      expect(chainProblem(streamId, -1, GENESIS_HASH, read)).toBeUndefined();
+      expect(await storedRows(streamId)).toEqual(
+        events.map((event) => ({ command_id: event.metadata.commandId, type: event.type, data: event.data, metadata: event.metadata, effective_at: '2025-04-01' })),
+      );
+    }
   });
 });
 
@@ -165,6 +212,40 @@ describe('PostgreSQL event store: the database checks each row', () => {
       await client.query('ROLLBACK');
       client.release();
     }
+  });
+});
+
+describe('PostgreSQL event store: array literals', () => {
+  it('are read back by PostgreSQL as the values they were made of, whatever the text', async () => {
+    const texts = ['plain', 'say "yes"', 'back\\slash', '\\"', 'a,b', '{c}', 'NULL', '', ' lead and trail ', '等次', 'tab\there\nline'];
+    const result = await database.pool.query<{ texts: string[]; numbers: string[] }>('SELECT $1::text[] AS texts, $2::bigint[]::text[] AS numbers', [
+      arrayLiteral(texts),
+      arrayLiteral([0, 7, -3, 9007199254740991]),
+    ]);
+    expect(result.rows[0].texts).toEqual(texts);
+    expect(result.rows[0].numbers).toEqual(['0', '7', '-3', '9007199254740991']);
+  });
+
+  it('in binary are read back by PostgreSQL as the values they were made of', async () => {
+    const texts = ['plain', 'say "yes"', 'back\\slash', 'a,b', '{c}', 'NULL', '', '等次 优秀', '\u{1F600} 4-byte', 'tab\there\nline'];
+    const result = await database.pool.query<{ texts: (string | null)[]; big: string[]; small: number[] }>(
+      'SELECT $1::text[] AS texts, $2::bigint[]::text[] AS big, $3::int[] AS small',
+      [binaryArray('text', [...texts, null]), binaryArray('int8', [0, 1, -1, 9007199254740991]), binaryArray('int4', [0, 1, -2147483648, 2147483647])],
+    );
+    expect(result.rows[0].texts).toEqual([...texts, null]);
+    expect(result.rows[0].big).toEqual(['0', '1', '-1', '9007199254740991']);
+    expect(result.rows[0].small).toEqual([0, 1, -2147483648, 2147483647]);
+  });
+
+  it('in binary refuse numbers their element type cannot hold', () => {
+    expect(() => binaryArray('int4', [1.5])).toThrow(/whole number/);
+    expect(() => binaryArray('int4', [2 ** 31])).toThrow(/out of range/);
+    expect(() => binaryArray('int8', [0.5])).toThrow(/not an integer/);
+  });
+
+  it('write a missing value as NULL', async () => {
+    const result = await database.pool.query<{ values: (string | null)[] }>('SELECT $1::text[] AS values', [arrayLiteral(['a', null, undefined, 'b'])]);
+    expect(result.rows[0].values).toEqual(['a', null, null, 'b']);
   });
 });
 

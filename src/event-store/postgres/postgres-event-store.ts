@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { ApplicationError, VersionConflictError } from '../../shared/errors.js';
-import { chainProblem, eventHash, GENESIS_HASH } from '../event-hash.js';
+import { canonicalJson, chainProblem, GENESIS_HASH, hashEvent } from '../event-hash.js';
 import type { LogPosition, NewEvent, RecordedEvent } from '../event.js';
 import type { AppendResult, EventStore, ExpectedRevision, ReadStreamOptions } from '../event-store.port.js';
 
@@ -205,7 +205,8 @@ function eventsFrom(events: RecordedEvent[], from: number): RecordedEvent[] {
   return events.length > 0 && events[0].streamRevision >= from ? events : events.filter((event) => event.streamRevision >= from);
 }
 
-type PreparedEvent = Omit<RecordedEvent, 'globalPosition' | 'position'>;
+/** An event ready to insert, with the canonical JSON of its data and metadata that its hash covers. */
+type PreparedEvent = Omit<RecordedEvent, 'globalPosition' | 'position'> & { dataJson: string; metadataJson: string };
 
 interface InsertedRow {
   global_position: string;
@@ -224,22 +225,85 @@ interface QueuedAppend {
 }
 
 /**
+ * A PostgreSQL array literal of the values, each element quoted (and its quotes and backslashes
+ * escaped), a missing one NULL: what pg makes of a JavaScript array, without its two regular
+ * expression replacements per element.
+ */
+export function arrayLiteral(values: readonly (string | number | null | undefined)[]): string {
+  let literal = '{';
+  for (let index = 0; index < values.length; index += 1) {
+    const value = values[index];
+    if (index > 0) literal += ',';
+    if (value === null || value === undefined) {
+      literal += 'NULL';
+    } else {
+      const text = String(value);
+      literal += text.includes('"') || text.includes('\\') ? `"${text.replace(/["\\]/g, '\\$&')}"` : `"${text}"`;
+    }
+  }
+  return `${literal}}`;
+}
+
+/** PostgreSQL's type ids of the array elements sent in binary. */
+const ELEMENT_TYPE_IDS = { text: 25, int8: 20, int4: 23 } as const;
+
+/** Bytes of the array header: dimensions, null flag, element type, then length and lower bound of the one dimension. */
+const ARRAY_HEADER_BYTES = 20;
+
+/**
+ * A one-dimensional array in PostgreSQL's binary format (what array_recv reads), a missing value
+ * NULL. pg sends a Buffer parameter as it is, in binary, and the server takes each element's bytes
+ * as they come, where it scans a text literal character by character for quotes, escapes and
+ * delimiters (that scan was a seventh of the server's time for a batched append).
+ */
+export function binaryArray(type: keyof typeof ELEMENT_TYPE_IDS, values: readonly (string | number | null | undefined)[]): Buffer {
+  // At most 3 bytes of UTF-8 per UTF-16 code unit; 8 bytes for an int8, 4 for an int4.
+  let capacity = ARRAY_HEADER_BYTES;
+  for (const value of values) capacity += 4 + (value === null || value === undefined ? 0 : type === 'text' ? 3 * String(value).length : 8);
+  const buffer = Buffer.allocUnsafe(capacity);
+  buffer.writeInt32BE(1, 0);
+  buffer.writeInt32BE(values.some((value) => value === null || value === undefined) ? 1 : 0, 4);
+  buffer.writeInt32BE(ELEMENT_TYPE_IDS[type], 8);
+  buffer.writeInt32BE(values.length, 12);
+  buffer.writeInt32BE(1, 16);
+  let offset = ARRAY_HEADER_BYTES;
+  for (const value of values) {
+    if (value === null || value === undefined) {
+      offset = buffer.writeInt32BE(-1, offset);
+    } else if (type === 'text') {
+      const length = buffer.write(String(value), offset + 4, 'utf8');
+      buffer.writeInt32BE(length, offset);
+      offset += 4 + length;
+    } else if (type === 'int8') {
+      offset = buffer.writeInt32BE(8, offset);
+      offset = buffer.writeBigInt64BE(BigInt(value), offset);
+    } else {
+      if (!Number.isInteger(value)) throw new RangeError(`an int4 array element must be a whole number, got ${value}`);
+      offset = buffer.writeInt32BE(4, offset);
+      offset = buffer.writeInt32BE(Number(value), offset);
+    }
+  }
+  return buffer.subarray(0, offset);
+}
+
+/**
  * The statements' per-event arrays, the stream id of each event first; data and metadata go as one
- * JSON array each (cheaper to send and to read than arrays of JSON texts).
+ * JSON array each (cheaper to send and to read than arrays of JSON texts), made of the canonical
+ * JSON the events' hashes covered.
  */
 function appendValues(prepared: PreparedEvent[]): unknown[] {
   return [
-    prepared.map((event) => event.streamId),
-    prepared.map((event) => event.streamRevision),
-    prepared.map((event) => event.eventId),
-    prepared.map((event) => event.metadata.commandId),
-    prepared.map((event) => event.type),
-    prepared.map((event) => event.schemaVersion),
-    JSON.stringify(prepared.map((event) => event.data)),
-    JSON.stringify(prepared.map((event) => event.metadata)),
-    prepared.map((event) => event.recordedAt),
-    prepared.map((event) => event.metadata.effectiveAt),
-    prepared.map((event) => event.hash),
+    binaryArray('text', prepared.map((event) => event.streamId)),
+    binaryArray('int8', prepared.map((event) => event.streamRevision)),
+    arrayLiteral(prepared.map((event) => event.eventId)),
+    binaryArray('text', prepared.map((event) => event.metadata.commandId)),
+    binaryArray('text', prepared.map((event) => event.type)),
+    binaryArray('int4', prepared.map((event) => event.schemaVersion)),
+    `[${prepared.map((event) => event.dataJson).join(',')}]`,
+    `[${prepared.map((event) => event.metadataJson).join(',')}]`,
+    arrayLiteral(prepared.map((event) => event.recordedAt)),
+    arrayLiteral(prepared.map((event) => event.metadata.effectiveAt)),
+    binaryArray('text', prepared.map((event) => event.hash)),
   ];
 }
 
@@ -322,8 +386,13 @@ export class PostgresEventStore implements EventStore {
         streamRevision: head.revision + 1 + index,
         recordedAt,
         hash: '',
+        dataJson: '',
+        metadataJson: '',
       };
-      content.hash = previousHash = eventHash(previousHash, content);
+      const hashed = hashEvent(previousHash, content);
+      content.hash = previousHash = hashed.hash;
+      content.dataJson = hashed.dataJson;
+      content.metadataJson = hashed.metadataJson;
       return content;
     });
     const appended = await this.insert(streamId, head, prepared);
@@ -378,7 +447,8 @@ export class PostgresEventStore implements EventStore {
     const head = await this.readHead(streamId);
     const problem = chainProblem(streamId, head.revision, head.hash, events);
     if (problem) throw new ApplicationError('INTEGRITY.CHAIN_BROKEN', problem, { streamId });
-    const appended = await this.insert(streamId, head, events);
+    const prepared = events.map((event): PreparedEvent => ({ ...event, dataJson: canonicalJson(event.data), metadataJson: canonicalJson(event.metadata) }));
+    const appended = await this.insert(streamId, head, prepared);
     if (appended) return appended;
     const again = await this.findAppended(streamId, ids);
     if (again) return again;
