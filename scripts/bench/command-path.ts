@@ -93,10 +93,11 @@ export interface KindLatency {
   p99Ms: number;
 }
 
-export interface CommandPathRun {
+/** What every run of the clients measures, against the service or the transport floor. */
+export interface ClientsRun {
   clients: number;
-  projections: ProjectionMode;
   seconds: number;
+  /** Requests answered without errors. */
   commands: number;
   commandsPerSecond: number;
   p50Ms: number;
@@ -106,6 +107,12 @@ export interface CommandPathRun {
   errorSamples: string[];
   /** Clients that ran out of prepared records before the time was up (then the rate is understated). */
   exhaustedClients: number;
+  /** CPU time per answered request, from /proc (Linux; null elsewhere). */
+  cpuPerCommand: CpuShare | null;
+}
+
+export interface CommandPathRun extends ClientsRun {
+  projections: ProjectionMode;
   byKind: KindLatency[];
   /** SQL statements sent (pg Client.query calls) per acknowledged command, projections included when on. */
   sqlPerCommand: number;
@@ -113,8 +120,6 @@ export interface CommandPathRun {
   topStatements: { statement: string; perCommand: number }[];
   /** Events the projections still had to apply when the run ended (on), or had not applied (off). */
   projectionLagAfter: number;
-  /** CPU time per acknowledged command, from /proc (Linux; null elsewhere). */
-  cpuPerCommand: CpuShare | null;
 }
 
 /** Milliseconds of CPU per command, and how busy the machine's cores were. */
@@ -133,20 +138,11 @@ export interface CpuShare {
   machineBusy: number;
 }
 
-/** The same requests served by Fastify and mercurius alone (transport-floor.ts). */
-export interface TransportFloorRun {
-  clients: number;
-  seconds: number;
-  commands: number;
-  commandsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  errors: number;
-  errorSamples: string[];
-  exhaustedClients: number;
-  /** CPU per answered request; `serviceMs` is the thread that served them, `otherNodeThreadsMs` mostly the clients. */
-  cpuPerCommand: CpuShare | null;
-}
+/**
+ * The same requests served by Fastify and mercurius alone (transport-floor.ts); in its CPU share
+ * `serviceMs` is the thread that served them, `otherNodeThreadsMs` mostly the clients.
+ */
+export type TransportFloorRun = ClientsRun;
 
 export interface BackfillLatency {
   samplesMs: number[];
@@ -206,6 +202,16 @@ interface WorkerResult {
   elapsedMs: number;
 }
 
+/** The mutations the clients send, each with its input type; the transport floor answers the same ones. */
+const CLIENT_MUTATIONS = {
+  recordScores: 'RecordScoresInput',
+  writeComment: 'WriteCommentInput',
+  recordLeave: 'RecordLeaveInput',
+  proposeGrade: 'ProposeGradeInput',
+  reviewProposal: 'ReviewProposalInput',
+  determineGrade: 'DetermineGradeInput',
+} as const;
+
 /**
  * The clients, in plain JavaScript for an eval'd worker (it runs the same under the compiled
  * scripts and under jest's TypeScript transform). Kinds index KINDS above.
@@ -214,17 +220,10 @@ const CLIENT_WORKER = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
 const { performance } = require('node:perf_hooks');
 const net = require('node:net');
-const { url, durationMs, clients, indicators, runTag } = workerData;
+const { url, durationMs, clients, indicators, runTag, mutationInputs } = workerData;
 const OUTCOME = '{ commandId streamId replayed events { eventId streamId streamRevision globalPosition type recordedAt } }';
 const query = (name, type) => 'mutation Run($input: ' + type + '!) { ' + name + '(input: $input) ' + OUTCOME + ' }';
-const MUTATIONS = {
-  recordScores: query('recordScores', 'RecordScoresInput'),
-  writeComment: query('writeComment', 'WriteCommentInput'),
-  recordLeave: query('recordLeave', 'RecordLeaveInput'),
-  proposeGrade: query('proposeGrade', 'ProposeGradeInput'),
-  reviewProposal: query('reviewProposal', 'ReviewProposalInput'),
-  determineGrade: query('determineGrade', 'DetermineGradeInput'),
-};
+const MUTATIONS = Object.fromEntries(Object.entries(mutationInputs).map(([name, type]) => [name, query(name, type)]));
 const KIND_COUNT = 8;
 const pad = (n) => String(n).padStart(2, '0');
 
@@ -362,7 +361,7 @@ main().catch((error) => parentPort.postMessage({ fatal: String(error && error.st
 
 function runClients(data: { url: string; durationMs: number; clients: ClientPlan[]; indicators: Indicator[]; runTag: string }): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(CLIENT_WORKER, { eval: true, workerData: data });
+    const worker = new Worker(CLIENT_WORKER, { eval: true, workerData: { ...data, mutationInputs: CLIENT_MUTATIONS } });
     worker.once('message', (message: WorkerResult | { fatal: string }) => {
       void worker.terminate();
       if ('fatal' in message) reject(new Error(`client worker failed: ${message.fatal}`));
@@ -692,6 +691,24 @@ async function startProfiler(): Promise<{ stop(file: string): Promise<void> }> {
   };
 }
 
+/** What every run of clients reports: the rate, latencies, errors and CPU per answered request. */
+function summarizeClients(clients: number, result: WorkerResult, cpuBefore: CpuSample | null, cpuAfter: CpuSample | null): ClientsRun {
+  const all = result.latencies.flat();
+  return {
+    clients,
+    seconds: result.elapsedMs / 1000,
+    commands: all.length,
+    commandsPerSecond: all.length / (result.elapsedMs / 1000),
+    p50Ms: percentile(all, 0.5),
+    p99Ms: percentile(all, 0.99),
+    maxMs: all.reduce((max, value) => Math.max(max, value), 0),
+    errors: result.errors,
+    errorSamples: result.errorSamples,
+    exhaustedClients: result.exhausted,
+    cpuPerCommand: cpuShare(cpuBefore, cpuAfter, all.length),
+  };
+}
+
 function personsPerClient(ratePerClient: number, seconds: number): number {
   return Math.ceil((ratePerClient * seconds) / STEPS_PER_PERSON) + 10;
 }
@@ -710,7 +727,7 @@ async function measureTransportFloor(
   runTag: string,
   log: (message: string) => void,
 ): Promise<TransportFloorRun> {
-  const floor = await startTransportFloor();
+  const floor = await startTransportFloor(Object.keys(CLIENT_MUTATIONS));
   try {
     const peoplePerClient = plans[0].organizations.reduce((sum, organization) => sum + organization.people.length, 0);
     const requestsPerClient = (FLOOR_REQUESTS_PER_SECOND_AT_MOST / plans.length) * Math.max(seconds, warmupSeconds);
@@ -720,20 +737,7 @@ async function measureTransportFloor(
     if (warmupSeconds > 0) await runClients({ url: floor.url, durationMs: warmupSeconds * 1000, clients: repeated, indicators, runTag: `${runTag}/warm-up` });
     const before = sampleCpu(database);
     const result = await runClients({ url: floor.url, durationMs: seconds * 1000, clients: repeated, indicators, runTag });
-    const after = sampleCpu(database);
-    const all = result.latencies.flat();
-    const run: TransportFloorRun = {
-      clients,
-      seconds: result.elapsedMs / 1000,
-      commands: all.length,
-      commandsPerSecond: all.length / (result.elapsedMs / 1000),
-      p50Ms: percentile(all, 0.5),
-      p99Ms: percentile(all, 0.99),
-      errors: result.errors,
-      errorSamples: result.errorSamples,
-      exhaustedClients: result.exhausted,
-      cpuPerCommand: cpuShare(before, after, all.length),
-    };
+    const run = summarizeClients(clients, result, before, sampleCpu(database));
     const cpu = run.cpuPerCommand;
     log(
       `transport floor: ${clients} clients, ${run.commands} requests in ${run.seconds.toFixed(1)} s = ${run.commandsPerSecond.toFixed(0)}/s, ` +
@@ -815,25 +819,15 @@ export async function benchCommandPath(options: CommandPathOptions): Promise<Com
         log(`CPU profile of the service's thread: ${file}`);
       }
       const top = counter.top(8);
-      const all = result.latencies.flat();
-      const commands = all.length;
+      const summary = summarizeClients(clients, result, cpuBefore, cpuAfter);
+      const commands = summary.commands;
       const run: CommandPathRun = {
-        clients,
+        ...summary,
         projections,
-        seconds: result.elapsedMs / 1000,
-        commands,
-        commandsPerSecond: commands / (result.elapsedMs / 1000),
-        p50Ms: percentile(all, 0.5),
-        p99Ms: percentile(all, 0.99),
-        maxMs: all.reduce((max, value) => Math.max(max, value), 0),
-        errors: result.errors,
-        errorSamples: result.errorSamples,
-        exhaustedClients: result.exhausted,
         byKind: result.latencies.map((values, index) => ({ kind: KINDS[index], count: values.length, p50Ms: percentile(values, 0.5), p99Ms: percentile(values, 0.99) })),
         sqlPerCommand: commands ? sql / commands : 0,
         topStatements: top.map(({ statement, count }) => ({ statement, perCommand: commands ? count / commands : 0 })),
         projectionLagAfter: await projectionLag(infrastructure),
-        cpuPerCommand: cpuShare(cpuBefore, cpuAfter, commands),
       };
       observed.set(clients, Math.max(observed.get(clients) ?? 0, run.commandsPerSecond / clients));
       const cpu = run.cpuPerCommand;

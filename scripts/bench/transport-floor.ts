@@ -12,9 +12,6 @@ import Fastify from 'fastify';
 import mercurius from 'mercurius';
 import { projectPath } from '../../src/config/project-root.js';
 
-/** The mutations the bench's clients send (see CLIENT_WORKER in command-path.ts). */
-export const FLOOR_MUTATIONS = ['recordScores', 'writeComment', 'recordLeave', 'proposeGrade', 'reviewProposal', 'determineGrade'] as const;
-
 export interface TransportFloor {
   /** Where the clients post, e.g. http://127.0.0.1:41234/graphql. */
   url: string;
@@ -33,8 +30,8 @@ function serviceSchema(): string {
     .join('\n');
 }
 
-/** Starts the floor server on a free port of 127.0.0.1. */
-export async function startTransportFloor(): Promise<TransportFloor> {
+/** Starts the floor server on a free port of 127.0.0.1, answering the named mutations. */
+export async function startTransportFloor(mutations: readonly string[]): Promise<TransportFloor> {
   let answered = 0;
   const answer = (_root: unknown, { input }: { input: { recordId?: string; personId?: string; commandId?: string } }) => {
     answered += 1;
@@ -51,7 +48,7 @@ export async function startTransportFloor(): Promise<TransportFloor> {
   const app = Fastify({ logger: false });
   await app.register(mercurius, {
     schema: serviceSchema(),
-    resolvers: { Mutation: Object.fromEntries(FLOOR_MUTATIONS.map((name) => [name, answer])) },
+    resolvers: { Mutation: Object.fromEntries(mutations.map((name) => [name, answer])) },
     // As the service configures it (src/app.module.ts).
     jit: { minCount: 1, eluThreshold: 1 },
   });

@@ -1,4 +1,4 @@
-import { FLOOR_MUTATIONS, startTransportFloor, type TransportFloor } from '../../scripts/bench/transport-floor.js';
+import { startTransportFloor, type TransportFloor } from '../../scripts/bench/transport-floor.js';
 
 /**
  * The transport floor answers the command path's mutations with the service's schema and without
@@ -7,7 +7,7 @@ import { FLOOR_MUTATIONS, startTransportFloor, type TransportFloor } from '../..
 let floor: TransportFloor;
 
 beforeAll(async () => {
-  floor = await startTransportFloor();
+  floor = await startTransportFloor(['recordScores', 'recordLeave']);
 });
 
 afterAll(() => floor.close());
@@ -38,7 +38,6 @@ it('answers each mutation the clients send with an outcome made from its input',
   });
   expect(leave.errors).toBeUndefined();
   expect(leave.data!.recordLeave.streamId).toBe('person-p1');
-  expect(FLOOR_MUTATIONS).toEqual(expect.arrayContaining(['recordScores', 'writeComment', 'recordLeave', 'proposeGrade', 'reviewProposal', 'determineGrade']));
 });
 
 it('checks the variables against the service schema as the service does, before answering', async () => {
